@@ -54,6 +54,7 @@ let package = Package(
             swiftSettings: optimisedSettings
         ),
         .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
+        .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models"], swiftSettings: optimisedSettings),
         .testTarget(name: "EnvsTests", dependencies: ["MBRLCore", "Envs"], swiftSettings: optimisedSettings),
     ]
 )

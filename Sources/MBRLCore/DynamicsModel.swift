@@ -27,6 +27,12 @@ public protocol DynamicsModel {
     /// Predicts one step for every row. Stochastic models sample with `generator`;
     /// deterministic models ignore it. Throws on a shape mismatch.
     func predict(observations: Matrix, actions: Matrix, generator: inout RandomGenerator) throws -> ModelPrediction
+
+    /// Whether `predict` fills `ModelPrediction.rewards` (a learned reward head).
+    var predictsRewards: Bool { get }
+
+    /// Whether `predict` fills `ModelPrediction.terminations` (a learned termination head).
+    var predictsTerminations: Bool { get }
 }
 
 /// One batched model step.
@@ -46,6 +52,13 @@ public struct ModelPrediction: Sendable, Equatable {
 }
 
 extension DynamicsModel {
+    /// Whether `predict` fills `ModelPrediction.rewards` (a learned reward head). Defaults to false.
+    public var predictsRewards: Bool { false }
+
+    /// Whether `predict` fills `ModelPrediction.terminations` (a learned termination head).
+    /// Defaults to false.
+    public var predictsTerminations: Bool { false }
+
     /// Checks that `observations` and `actions` are batches this model accepts.
     public func validateInputs(observations: Matrix, actions: Matrix) throws {
         guard observations.columns == observationSize else {

@@ -32,6 +32,11 @@ public struct PredictiveDistribution: Sendable, Equatable {
 
 /// A model made of several members that can be asked to predict with a chosen member per row,
 /// as trajectory sampling (TS1, TS-infinity) needs.
+///
+/// The plain `predict(observations:actions:generator:)` is the expectation over members
+/// (mbrl-lib's `"expectation"` propagation); `predict(observations:actions:members:generator:)`
+/// routes each row through one member. Member indices are `0..<memberCount`, where the model
+/// decides which trained members take part (for example only the elites).
 public protocol EnsembleDynamicsModel: DynamicsModel {
     /// The number of members.
     var memberCount: Int { get }
