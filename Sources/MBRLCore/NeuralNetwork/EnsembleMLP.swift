@@ -13,7 +13,7 @@
 ///                                outputSize: 8, activation: .silu, generator: &generator)
 /// let predictions = try ensemble(broadcasting: inputs)        // [B, 6] -> [7 * B, 8]
 /// // One training step on bootstrapped batches: inputs [7 * B, 6], targets [7 * B, 8].
-/// var optimizer = AdamW(learningRate: 1e-3)
+/// var optimizer = try AdamW(learningRate: 1e-3)
 /// let (output, tape) = try ensemble.forward(memberInputs)
 /// let (loss, gradient) = try MeanSquaredError.lossAndGradient(
 ///     prediction: output, target: memberTargets, memberCount: 7)

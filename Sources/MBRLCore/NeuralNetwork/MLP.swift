@@ -9,7 +9,7 @@
 /// var generator = RandomGenerator(seed: 0)
 /// var network = try MLP(inputSize: 4, hiddenSizes: [200, 200], outputSize: 3,
 ///                       activation: .silu, generator: &generator)
-/// var optimizer = Adam(learningRate: 1e-3)
+/// var optimizer = try Adam(learningRate: 1e-3)
 /// // One training step on inputs [B, 4] and targets [B, 3]:
 /// let (prediction, tape) = try network.forward(inputs)
 /// let (loss, lossGradient) = try MeanSquaredError.lossAndGradient(prediction: prediction, target: targets)
