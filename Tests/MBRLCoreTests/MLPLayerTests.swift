@@ -92,4 +92,22 @@ import Testing
         let decoded = try JSONDecoder().decode(MLP.self, from: try JSONEncoder().encode(network))
         #expect(decoded == network)
     }
+
+    @Test func trainingReducesTheLoss() throws {
+        // Fit y = sin(3 x) on [-1, 1] with a small network: the loss must fall at least tenfold.
+        var generator = RandomGenerator(seed: 25)
+        var network = try MLP(inputSize: 1, hiddenSizes: [32, 32], outputSize: 1, activation: .silu, generator: &generator)
+        let inputs = TestData.uniform(64, 1, generator: &generator)
+        let targets = inputs.map { sinf(3 * $0) }
+        var optimizer = try Adam(learningRate: 1e-2)
+        let initialLoss = try MeanSquaredError.loss(prediction: try network(inputs), target: targets)
+        for _ in 0..<300 {
+            let (prediction, tape) = try network.forward(inputs)
+            let (_, gradient) = try MeanSquaredError.lossAndGradient(prediction: prediction, target: targets)
+            let gradients = try network.backward(gradient, tape: tape, needsInputGradient: false)
+            try optimizer.step(&network, gradients: gradients.parameterGradients)
+        }
+        let finalLoss = try MeanSquaredError.loss(prediction: try network(inputs), target: targets)
+        #expect(finalLoss < initialLoss / 10, "loss \(initialLoss) -> \(finalLoss)")
+    }
 }
