@@ -38,17 +38,17 @@ extension Activation {
     /// - Throws: `MBRLError.shapeMismatch` when shapes differ, `MBRLError.invalidArgument` when
     ///   the pre-activations are needed but missing.
     public func backward(outputGradient: Matrix, output: Matrix, preActivation: Matrix? = nil) throws -> Matrix {
-        guard outputGradient.hasSameShape(as: output) else {
+        guard outputGradient.matchesShape(of: output) else {
             throw MBRLError.shapeMismatch(
-                "the \(name) output gradient is \(outputGradient.shapeDescription) but the output is \(output.shapeDescription)")
+                "the \(name) output gradient is \(outputGradient.shapeText) but the output is \(output.shapeText)")
         }
         if backwardNeedsPreActivation {
             guard let preActivation else {
                 throw MBRLError.invalidArgument("the \(name) backward pass needs the pre-activations")
             }
-            guard preActivation.hasSameShape(as: output) else {
+            guard preActivation.matchesShape(of: output) else {
                 throw MBRLError.shapeMismatch(
-                    "the \(name) pre-activations are \(preActivation.shapeDescription) but the output is \(output.shapeDescription)")
+                    "the \(name) pre-activations are \(preActivation.shapeText) but the output is \(output.shapeText)")
             }
         }
         var gradient = outputGradient

@@ -10,12 +10,12 @@ extension Dense: Codable {
         guard weight.count == weight.rows * weight.columns else {
             throw DecodingError.dataCorruptedError(
                 forKey: .weight, in: container,
-                debugDescription: "a \(weight.shapeDescription) weight needs \(weight.rows * weight.columns) values, got \(weight.count)")
+                debugDescription: "a \(weight.shapeText) weight needs \(weight.rows * weight.columns) values, got \(weight.count)")
         }
         guard bias.rows == 1, bias.columns == weight.columns else {
             throw DecodingError.dataCorruptedError(
                 forKey: .bias, in: container,
-                debugDescription: "a \(weight.shapeDescription) weight needs a 1 x \(weight.columns) bias, got \(bias.shapeDescription)")
+                debugDescription: "a \(weight.shapeText) weight needs a 1 x \(weight.columns) bias, got \(bias.shapeText)")
         }
         try self.init(weight: weight, bias: bias.values, activation: activation)
     }

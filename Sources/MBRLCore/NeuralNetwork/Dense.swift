@@ -50,11 +50,11 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     ///   `MBRLError.invalidArgument` when the weight is empty.
     public init(weight: Matrix, bias: [Float]? = nil, activation: Activation = .identity) throws {
         guard weight.rows > 0, weight.columns > 0 else {
-            throw MBRLError.invalidArgument("a dense layer needs a non-empty weight, got \(weight.shapeDescription)")
+            throw MBRLError.invalidArgument("a dense layer needs a non-empty weight, got \(weight.shapeText)")
         }
         let biasValues = bias ?? Array(repeating: 0, count: weight.columns)
         guard biasValues.count == weight.columns else {
-            throw MBRLError.shapeMismatch("a \(weight.shapeDescription) weight needs \(weight.columns) bias values, got \(biasValues.count)")
+            throw MBRLError.shapeMismatch("a \(weight.shapeText) weight needs \(weight.columns) bias values, got \(biasValues.count)")
         }
         self.weight = weight
         self.bias = Matrix(row: biasValues)
@@ -68,7 +68,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     /// - Throws: `MBRLError.shapeMismatch` when the input does not have `inputSize` columns.
     public func callAsFunction(_ input: Matrix) throws -> Matrix {
         try validateInput(input)
-        var output = Matrix.uninitialized(rows: input.rows, columns: outputSize)
+        var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
                 apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress, preActivation: nil)
@@ -95,18 +95,14 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     /// - Throws: `MBRLError.shapeMismatch` when the input does not have `inputSize` columns.
     public func forward(_ input: Matrix) throws -> (output: Matrix, tape: Tape) {
         try validateInput(input)
-        var output = Matrix.uninitialized(rows: input.rows, columns: outputSize)
+        var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
         var preActivation = activation.backwardNeedsPreActivation
-            ? Matrix.uninitialized(rows: input.rows, columns: outputSize) : nil
+            ? Matrix.unfilled(rows: input.rows, columns: outputSize) : nil
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
-                if preActivation != nil {
-                    preActivation!.withUnsafeMutableBufferPointer { preBuffer in
-                        apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress,
-                              preActivation: preBuffer.baseAddress)
-                    }
-                } else {
-                    apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress, preActivation: nil)
+                DenseKernels.withOptionalMutableBuffer(&preActivation) { prePointer in
+                    apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress,
+                          preActivation: prePointer)
                 }
             }
         }
@@ -130,11 +126,11 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
         guard tape.input.columns == inputSize, tape.output.columns == outputSize, tape.output.rows == tape.input.rows else {
             throw MBRLError.shapeMismatch(
-                "the tape (input \(tape.input.shapeDescription), output \(tape.output.shapeDescription)) is not from a \(inputSize) -> \(outputSize) layer")
+                "the tape (input \(tape.input.shapeText), output \(tape.output.shapeText)) is not from a \(inputSize) -> \(outputSize) layer")
         }
-        guard outputGradient.hasSameShape(as: tape.output) else {
+        guard outputGradient.matchesShape(of: tape.output) else {
             throw MBRLError.shapeMismatch(
-                "the output gradient is \(outputGradient.shapeDescription), expected \(tape.output.shapeDescription)")
+                "the output gradient is \(outputGradient.shapeText), expected \(tape.output.shapeText)")
         }
         let preActivationGradient = try activation.backward(
             outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
@@ -143,12 +139,12 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
             return ([Matrix(rows: inputSize, columns: outputSize), Matrix(rows: 1, columns: outputSize)],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient = Matrix.uninitialized(rows: inputSize, columns: outputSize)
-        var biasGradient = Matrix.uninitialized(rows: 1, columns: outputSize)
-        var inputGradient = needsInputGradient ? Matrix.uninitialized(rows: rows, columns: inputSize) : nil
+        var weightGradient = Matrix.unfilled(rows: inputSize, columns: outputSize)
+        var biasGradient = Matrix.unfilled(rows: 1, columns: outputSize)
+        var inputGradient = needsInputGradient ? Matrix.unfilled(rows: rows, columns: inputSize) : nil
         weightGradient.withUnsafeMutableBufferPointer { weightGradientBuffer in
             biasGradient.withUnsafeMutableBufferPointer { biasGradientBuffer in
-                withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
+                DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
                     tape.input.withUnsafeBufferPointer { inputBuffer in
                         weight.withUnsafeBufferPointer { weightBuffer in
                             preActivationGradient.withUnsafeBufferPointer { gradientBuffer in
@@ -180,8 +176,8 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
         var list = [weight, bias]
         let shapes = (weight.shape, bias.shape)
-        weight = .placeholder
-        bias = .placeholder
+        weight = .movedOutPlaceholder
+        bias = .movedOutPlaceholder
         defer {
             precondition(list.count == 2 && list[0].shape == shapes.0 && list[1].shape == shapes.1,
                          "updateParameters must keep the parameter shapes")
@@ -195,7 +191,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
 
     func validateInput(_ input: Matrix) throws {
         guard input.columns == inputSize else {
-            throw MBRLError.shapeMismatch("the layer takes rows of \(inputSize) entries, got \(input.shapeDescription)")
+            throw MBRLError.shapeMismatch("the layer takes rows of \(inputSize) entries, got \(input.shapeText)")
         }
     }
 
@@ -219,16 +215,4 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
             }
         }
     }
-}
-
-/// Calls `body` with a pointer to the entries of `matrix`, or `nil` when there is no matrix.
-@inline(__always)
-func withOptionalMutableBuffer<Result>(
-    _ matrix: inout Matrix?,
-    _ body: (UnsafeMutablePointer<Float>?) throws -> Result
-) rethrows -> Result {
-    if matrix != nil {
-        return try matrix!.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
-    }
-    return try body(nil)
 }

@@ -77,7 +77,7 @@ enum DenseKernels {
             let sums = biasGradient + member * outputSize
             let gradient = preActivationGradient + member * memberGradientRows
             sums.update(from: gradient, count: outputSize)
-            for row in 1..<max(rows, 1) {
+            for row in 1..<rows {
                 let gradientRow = gradient + row * outputSize
                 for column in 0..<outputSize { sums[column] += gradientRow[column] }
             }
@@ -107,5 +107,17 @@ enum DenseKernels {
                 b: weight, ldb: outputSize, strideB: memberWeights, transposeB: true,
                 c: inputGradient, ldc: inputSize, strideC: rows * inputSize)
         }
+    }
+
+    /// Calls `body` with a pointer to the entries of `matrix`, or `nil` when there is no matrix.
+    @inline(__always)
+    static func withOptionalMutableBuffer<Result>(
+        _ matrix: inout Matrix?,
+        _ body: (UnsafeMutablePointer<Float>?) throws -> Result
+    ) rethrows -> Result {
+        if matrix != nil {
+            return try matrix!.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
+        }
+        return try body(nil)
     }
 }

@@ -13,12 +13,12 @@ extension EnsembleDense: Codable {
               weight.count == weight.rows * weight.columns else {
             throw DecodingError.dataCorruptedError(
                 forKey: .weight, in: container,
-                debugDescription: "an ensemble weight must be [memberCount * in, out] with \(memberCount) members, got \(weight.shapeDescription)")
+                debugDescription: "an ensemble weight must be [memberCount * in, out] with \(memberCount) members, got \(weight.shapeText)")
         }
         guard bias.rows == memberCount, bias.columns == weight.columns, bias.count == bias.rows * bias.columns else {
             throw DecodingError.dataCorruptedError(
                 forKey: .bias, in: container,
-                debugDescription: "an ensemble bias must be \(memberCount) x \(weight.columns), got \(bias.shapeDescription)")
+                debugDescription: "an ensemble bias must be \(memberCount) x \(weight.columns), got \(bias.shapeText)")
         }
         self.weight = weight
         self.bias = bias

@@ -160,11 +160,11 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
         guard tape.input.columns == inputSize, tape.input.rows == expectedInputRows,
               tape.output.columns == outputSize, tape.output.rows == memberCount * rows else {
             throw MBRLError.shapeMismatch(
-                "the tape (input \(tape.input.shapeDescription), output \(tape.output.shapeDescription)) is not from this \(memberCount)-member \(inputSize) -> \(outputSize) layer")
+                "the tape (input \(tape.input.shapeText), output \(tape.output.shapeText)) is not from this \(memberCount)-member \(inputSize) -> \(outputSize) layer")
         }
-        guard outputGradient.hasSameShape(as: tape.output) else {
+        guard outputGradient.matchesShape(of: tape.output) else {
             throw MBRLError.shapeMismatch(
-                "the output gradient is \(outputGradient.shapeDescription), expected \(tape.output.shapeDescription)")
+                "the output gradient is \(outputGradient.shapeText), expected \(tape.output.shapeText)")
         }
         let preActivationGradient = try activation.backward(
             outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
@@ -172,12 +172,12 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
             return ([Matrix(rows: weight.rows, columns: outputSize), Matrix(rows: memberCount, columns: outputSize)],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient = Matrix.uninitialized(rows: weight.rows, columns: outputSize)
-        var biasGradient = Matrix.uninitialized(rows: memberCount, columns: outputSize)
-        var inputGradient = needsInputGradient ? Matrix.uninitialized(rows: expectedInputRows, columns: inputSize) : nil
+        var weightGradient = Matrix.unfilled(rows: weight.rows, columns: outputSize)
+        var biasGradient = Matrix.unfilled(rows: memberCount, columns: outputSize)
+        var inputGradient = needsInputGradient ? Matrix.unfilled(rows: expectedInputRows, columns: inputSize) : nil
         weightGradient.withUnsafeMutableBufferPointer { weightGradientBuffer in
             biasGradient.withUnsafeMutableBufferPointer { biasGradientBuffer in
-                withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
+                DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
                     tape.input.withUnsafeBufferPointer { inputBuffer in
                         weight.withUnsafeBufferPointer { weightBuffer in
                             preActivationGradient.withUnsafeBufferPointer { gradientBuffer in
@@ -209,8 +209,8 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
     public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
         var list = [weight, bias]
         let shapes = (weight.shape, bias.shape)
-        weight = .placeholder
-        bias = .placeholder
+        weight = .movedOutPlaceholder
+        bias = .movedOutPlaceholder
         defer {
             precondition(list.count == 2 && list[0].shape == shapes.0 && list[1].shape == shapes.1,
                          "updateParameters must keep the parameter shapes")
@@ -224,7 +224,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
 
     func validateColumns(_ input: Matrix) throws {
         guard input.columns == inputSize else {
-            throw MBRLError.shapeMismatch("the ensemble layer takes rows of \(inputSize) entries, got \(input.shapeDescription)")
+            throw MBRLError.shapeMismatch("the ensemble layer takes rows of \(inputSize) entries, got \(input.shapeText)")
         }
     }
 
@@ -240,7 +240,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
     }
 
     private func applied(to input: Matrix, rows: Int, broadcast: Bool) -> Matrix {
-        var output = Matrix.uninitialized(rows: memberCount * rows, columns: outputSize)
+        var output = Matrix.unfilled(rows: memberCount * rows, columns: outputSize)
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
                 apply(rows: rows, input: inputBuffer.baseAddress, broadcast: broadcast,
@@ -251,12 +251,12 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
     }
 
     private func trainingForward(_ input: Matrix, rows: Int, broadcast: Bool) -> (output: Matrix, tape: Tape) {
-        var output = Matrix.uninitialized(rows: memberCount * rows, columns: outputSize)
+        var output = Matrix.unfilled(rows: memberCount * rows, columns: outputSize)
         var preActivation = activation.backwardNeedsPreActivation
-            ? Matrix.uninitialized(rows: memberCount * rows, columns: outputSize) : nil
+            ? Matrix.unfilled(rows: memberCount * rows, columns: outputSize) : nil
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
-                withOptionalMutableBuffer(&preActivation) { prePointer in
+                DenseKernels.withOptionalMutableBuffer(&preActivation) { prePointer in
                     apply(rows: rows, input: inputBuffer.baseAddress, broadcast: broadcast,
                           output: outputBuffer.baseAddress, preActivation: prePointer)
                 }

@@ -167,7 +167,7 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
         guard tape.layerTapes.count == layers.count else {
             throw MBRLError.shapeMismatch("the tape has \(tape.layerTapes.count) layers, the ensemble \(layers.count)")
         }
-        var gradients = [Matrix](repeating: .placeholder, count: 2 * layers.count)
+        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: 2 * layers.count)
         var upstream = outputGradient
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let needsInput = index > 0 || needsInputGradient
@@ -196,8 +196,8 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
         for index in layers.indices {
             list.append(layers[index].weight)
             list.append(layers[index].bias)
-            layers[index].weight = .placeholder
-            layers[index].bias = .placeholder
+            layers[index].weight = .movedOutPlaceholder
+            layers[index].bias = .movedOutPlaceholder
         }
         let shapes = list.map(\.shape)
         defer {
@@ -228,7 +228,7 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
     /// Inference through two scratch buffers reused across layers.
     private func inference(_ input: Matrix, rows: Int, broadcast: Bool) -> Matrix {
         let memberRows = memberCount * rows
-        var output = Matrix.uninitialized(rows: memberRows, columns: outputSize)
+        var output = Matrix.unfilled(rows: memberRows, columns: outputSize)
         guard rows > 0 else { return output }
         let width = hiddenSizes.max() ?? 0
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * memberRows * width)

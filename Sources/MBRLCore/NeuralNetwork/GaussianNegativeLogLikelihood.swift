@@ -62,8 +62,8 @@ public enum GaussianNegativeLogLikelihood {
         target: Matrix,
         memberCount: Int = 1
     ) throws -> Result {
-        var meanGradient = Matrix.uninitialized(rows: mean.rows, columns: mean.columns)
-        var logVarianceGradient = Matrix.uninitialized(rows: mean.rows, columns: mean.columns)
+        var meanGradient = Matrix.unfilled(rows: mean.rows, columns: mean.columns)
+        var logVarianceGradient = Matrix.unfilled(rows: mean.rows, columns: mean.columns)
         let loss = try meanGradient.withUnsafeMutableBufferPointer { meanBuffer in
             try logVarianceGradient.withUnsafeMutableBufferPointer { logVarianceBuffer in
                 try compute(mean: mean, logVariance: logVariance, target: target, memberCount: memberCount,
@@ -102,9 +102,9 @@ public enum GaussianNegativeLogLikelihood {
         mean: Matrix, logVariance: Matrix, target: Matrix, memberCount: Int,
         gradients: (mean: UnsafeMutablePointer<Float>?, logVariance: UnsafeMutablePointer<Float>?)?
     ) throws -> Float {
-        guard logVariance.hasSameShape(as: mean) else {
+        guard logVariance.matchesShape(of: mean) else {
             throw MBRLError.shapeMismatch(
-                "the mean is \(mean.shapeDescription) but the log-variance is \(logVariance.shapeDescription); they must match")
+                "the mean is \(mean.shapeText) but the log-variance is \(logVariance.shapeText); they must match")
         }
         let sharing = try LossReduction.validate(prediction: mean, target: target, memberCount: memberCount, predictionName: "mean")
         let scale = LossReduction.scale(rows: mean.rows, columns: mean.columns, memberCount: memberCount)

@@ -91,9 +91,9 @@ public struct LogVarianceBounds: Sendable, Equatable, ParameterContainer {
     public func forward(_ raw: Matrix) throws -> (logVariance: Matrix, tape: Tape) {
         guard raw.columns == outputSize else {
             throw MBRLError.shapeMismatch(
-                "log-variance bounds for \(outputSize) outputs got a raw log-variance of \(raw.shapeDescription)")
+                "log-variance bounds for \(outputSize) outputs got a raw log-variance of \(raw.shapeText)")
         }
-        var result = Matrix.uninitialized(rows: raw.rows, columns: raw.columns)
+        var result = Matrix.unfilled(rows: raw.rows, columns: raw.columns)
         let columns = outputSize
         result.withUnsafeMutableBufferPointer { output in
             raw.withUnsafeBufferPointer { input in
@@ -127,12 +127,12 @@ public struct LogVarianceBounds: Sendable, Equatable, ParameterContainer {
     ///   `parameters`, summed over rows) and `inputGradient` `dL/d raw`, `[N, D]`.
     /// - Throws: `MBRLError.shapeMismatch` when the gradient does not match the tape.
     public func backward(_ logVarianceGradient: Matrix, tape: Tape) throws -> (parameterGradients: [Matrix], inputGradient: Matrix) {
-        guard logVarianceGradient.hasSameShape(as: tape.raw), tape.raw.columns == outputSize else {
+        guard logVarianceGradient.matchesShape(of: tape.raw), tape.raw.columns == outputSize else {
             throw MBRLError.shapeMismatch(
-                "the log-variance gradient is \(logVarianceGradient.shapeDescription), the tape holds \(tape.raw.shapeDescription) for \(outputSize) outputs")
+                "the log-variance gradient is \(logVarianceGradient.shapeText), the tape holds \(tape.raw.shapeText) for \(outputSize) outputs")
         }
         let columns = outputSize
-        var rawGradient = Matrix.uninitialized(rows: tape.raw.rows, columns: columns)
+        var rawGradient = Matrix.unfilled(rows: tape.raw.rows, columns: columns)
         var upperSums = [Double](repeating: 0, count: columns)
         var lowerSums = [Double](repeating: 0, count: columns)
         rawGradient.withUnsafeMutableBufferPointer { output in
@@ -180,8 +180,8 @@ public struct LogVarianceBounds: Sendable, Equatable, ParameterContainer {
     public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
         var list = [maxLogVariance, minLogVariance]
         let shape = maxLogVariance.shape
-        maxLogVariance = .placeholder
-        minLogVariance = .placeholder
+        maxLogVariance = .movedOutPlaceholder
+        minLogVariance = .movedOutPlaceholder
         defer {
             precondition(list.count == 2 && list[0].shape == shape && list[1].shape == shape,
                          "updateParameters must keep the parameter shapes")

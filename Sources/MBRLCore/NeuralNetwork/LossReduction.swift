@@ -22,12 +22,12 @@ enum LossReduction {
         }
         guard target.columns == prediction.columns else {
             throw MBRLError.shapeMismatch(
-                "the \(predictionName) is \(prediction.shapeDescription) but the target is \(target.shapeDescription); the columns must match")
+                "the \(predictionName) is \(prediction.shapeText) but the target is \(target.shapeText); the columns must match")
         }
         if target.rows == prediction.rows { return 1 }
         if target.rows * memberCount == prediction.rows { return memberCount }
         throw MBRLError.shapeMismatch(
-            "the \(predictionName) is \(prediction.shapeDescription) but the target is \(target.shapeDescription); "
+            "the \(predictionName) is \(prediction.shapeText) but the target is \(target.shapeText); "
                 + "the target needs the same rows, or \(prediction.rows / memberCount) rows shared by the \(memberCount) members")
     }
 }

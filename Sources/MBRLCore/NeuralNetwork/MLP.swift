@@ -81,7 +81,7 @@ public struct MLP: Sendable, Equatable, ParameterContainer {
     public func callAsFunction(_ input: Matrix) throws -> Matrix {
         try layers[0].validateInput(input)
         let rows = input.rows
-        var output = Matrix.uninitialized(rows: rows, columns: outputSize)
+        var output = Matrix.unfilled(rows: rows, columns: outputSize)
         guard rows > 0 else { return output }
         let width = hiddenSizes.max() ?? 0
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * width)
@@ -142,7 +142,7 @@ public struct MLP: Sendable, Equatable, ParameterContainer {
         guard tape.layerTapes.count == layers.count else {
             throw MBRLError.shapeMismatch("the tape has \(tape.layerTapes.count) layers, the network \(layers.count)")
         }
-        var gradients = [Matrix](repeating: .placeholder, count: 2 * layers.count)
+        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: 2 * layers.count)
         var upstream = outputGradient
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let needsInput = index > 0 || needsInputGradient
@@ -171,8 +171,8 @@ public struct MLP: Sendable, Equatable, ParameterContainer {
         for index in layers.indices {
             list.append(layers[index].weight)
             list.append(layers[index].bias)
-            layers[index].weight = .placeholder
-            layers[index].bias = .placeholder
+            layers[index].weight = .movedOutPlaceholder
+            layers[index].bias = .movedOutPlaceholder
         }
         let shapes = list.map(\.shape)
         defer {

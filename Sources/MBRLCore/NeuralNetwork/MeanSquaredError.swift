@@ -25,7 +25,7 @@ public enum MeanSquaredError {
         target: Matrix,
         memberCount: Int = 1
     ) throws -> (loss: Float, gradient: Matrix) {
-        var gradient = Matrix.uninitialized(rows: prediction.rows, columns: prediction.columns)
+        var gradient = Matrix.unfilled(rows: prediction.rows, columns: prediction.columns)
         let loss = try gradient.withUnsafeMutableBufferPointer { buffer in
             try compute(prediction: prediction, target: target, memberCount: memberCount, gradient: buffer.baseAddress)
         }

@@ -102,10 +102,10 @@ enum ParameterShapes {
         guard matrices.count == reference.count else {
             throw MBRLError.shapeMismatch("expected \(reference.count) \(role), got \(matrices.count)")
         }
-        for index in reference.indices where !matrices[index].hasSameShape(as: reference[index]) {
+        for index in reference.indices where !matrices[index].matchesShape(of: reference[index]) {
             let name = names.map { index < $0.count ? "\"\($0[index])\"" : "#\(index)" } ?? "#\(index)"
             throw MBRLError.shapeMismatch(
-                "\(role) for parameter \(name) is \(matrices[index].shapeDescription), expected \(reference[index].shapeDescription)")
+                "\(role) for parameter \(name) is \(matrices[index].shapeText), expected \(reference[index].shapeText)")
         }
     }
 }

@@ -4,7 +4,7 @@ extension Matrix {
     /// A `rows x columns` matrix whose entries are not initialised: every entry must be written
     /// before it is read (GEMM outputs without `accumulate` are).
     @inline(__always)
-    static func uninitialized(rows: Int, columns: Int) -> Matrix {
+    static func unfilled(rows: Int, columns: Int) -> Matrix {
         let count = rows * columns
         let values = [Float](unsafeUninitializedCapacity: count) { _, initializedCount in
             initializedCount = count
@@ -13,14 +13,14 @@ extension Matrix {
     }
 
     /// An empty placeholder, used while parameters are moved out of a layer for an in-place update.
-    static let placeholder = Matrix(rows: 0, columns: 0)
+    static let movedOutPlaceholder = Matrix(rows: 0, columns: 0)
 
     /// Whether `self` and `other` have the same number of rows and columns.
     @inline(__always)
-    func hasSameShape(as other: Matrix) -> Bool {
+    func matchesShape(of other: Matrix) -> Bool {
         rows == other.rows && columns == other.columns
     }
 
     /// `"R x C"`, for error messages.
-    var shapeDescription: String { "\(rows) x \(columns)" }
+    var shapeText: String { "\(rows) x \(columns)" }
 }
