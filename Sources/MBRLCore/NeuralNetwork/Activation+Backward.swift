@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Whole-matrix forward and backward for activations
+
+extension Activation {
+    /// Whether a training forward pass must keep the pre-activations for the backward pass.
+    ///
+    /// True when `derivativeNeedsOnlyOutput` is false, and also for a leaky ReLU whose slope is not
+    /// positive (its output no longer tells the sign of the input).
+    public var backwardNeedsPreActivation: Bool {
+        if case .leakyReLU(let slope) = self, slope <= 0 { return true }
+        return !derivativeNeedsOnlyOutput
+    }
+
+    /// The activation applied to every entry of `input`: `[R, C] -> [R, C]`.
+    ///
+    /// Layers fuse their activation into the GEMM epilogue instead; this is for activations used
+    /// on their own (for example a squashing function on a policy's output).
+    public func applied(to input: Matrix) -> Matrix {
+        if self == .identity { return input }
+        var result = input
+        result.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<buffer.count { buffer[index] = value(buffer[index]) }
+        }
+        return result
+    }
+
+    /// The gradient with respect to the pre-activations, `dL/dx = dL/dy * f'(x)`, all `[R, C]`.
+    ///
+    /// - Parameters:
+    ///   - outputGradient: `dL/dy`.
+    ///   - output: `y = f(x)`.
+    ///   - preActivation: `x`; required when `backwardNeedsPreActivation`, otherwise ignored.
+    /// - Throws: `MBRLError.shapeMismatch` when shapes differ, `MBRLError.invalidArgument` when
+    ///   the pre-activations are needed but missing.
+    public func backward(outputGradient: Matrix, output: Matrix, preActivation: Matrix? = nil) throws -> Matrix {
+        guard outputGradient.matchesShape(of: output) else {
+            throw MBRLError.shapeMismatch(
+                "the \(name) output gradient is \(outputGradient.shapeText) but the output is \(output.shapeText)")
+        }
+        if backwardNeedsPreActivation {
+            guard let preActivation else {
+                throw MBRLError.invalidArgument("the \(name) backward pass needs the pre-activations")
+            }
+            guard preActivation.matchesShape(of: output) else {
+                throw MBRLError.shapeMismatch(
+                    "the \(name) pre-activations are \(preActivation.shapeText) but the output is \(output.shapeText)")
+            }
+        }
+        var gradient = outputGradient
+        let count = gradient.count
+        guard count > 0, self != .identity else { return gradient }
+        gradient.withUnsafeMutableBufferPointer { g in
+            output.withUnsafeBufferPointer { y in
+                if backwardNeedsPreActivation, let preActivation {
+                    preActivation.withUnsafeBufferPointer { x in
+                        multiplyByDerivative(g.baseAddress!, output: y.baseAddress!, preActivation: x.baseAddress!, count: count)
+                    }
+                } else {
+                    multiplyByDerivative(g.baseAddress!, output: y.baseAddress!, preActivation: nil, count: count)
+                }
+            }
+        }
+        return gradient
+    }
+
+    /// `gradient[i] *= f'(x[i])` for `count` entries, reading `f'` from the output where that is
+    /// enough and from `preActivation` otherwise (which must then be non-nil).
+    ///
+    /// The switch is outside the loops so each loop is a plain elementwise kernel.
+    @inline(__always)
+    func multiplyByDerivative(
+        _ gradient: UnsafeMutablePointer<Float>,
+        output y: UnsafePointer<Float>,
+        preActivation x: UnsafePointer<Float>?,
+        count: Int
+    ) {
+        switch self {
+        case .identity:
+            return
+        case .relu:
+            for index in 0..<count where !(y[index] > 0) { gradient[index] = 0 }
+        case .leakyReLU(let slope):
+            if let x {
+                for index in 0..<count where !(x[index] >= 0) { gradient[index] *= slope }
+            } else {
+                for index in 0..<count where !(y[index] > 0) { gradient[index] *= slope }
+            }
+        case .tanh:
+            for index in 0..<count { gradient[index] *= 1 - y[index] * y[index] }
+        case .sigmoid:
+            for index in 0..<count { gradient[index] *= y[index] * (1 - y[index]) }
+        case .elu(let alpha):
+            if let x {
+                for index in 0..<count where !(x[index] > 0) { gradient[index] *= y[index] + alpha }
+            } else {
+                for index in 0..<count where !(y[index] > 0) { gradient[index] *= y[index] + alpha }
+            }
+        case .silu:
+            guard let x else { preconditionFailure("the SiLU backward pass needs pre-activations") }
+            for index in 0..<count {
+                let s = 1 / (1 + expf(-x[index]))
+                gradient[index] *= s * (1 + x[index] * (1 - s))
+            }
+        case .softplus:
+            guard let x else { preconditionFailure("the softplus backward pass needs pre-activations") }
+            for index in 0..<count { gradient[index] *= 1 / (1 + expf(-x[index])) }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+/// A fully connected layer `y = activation(x · weight + bias)`: `[B, in] -> [B, out]`.
+///
+/// The weight is `[in, out]` and the bias `[1, out]`; the activation is fused into the GEMM that
+/// computes the product, so a forward pass is one pass over the output. `forward(_:)` also
+/// returns a `Tape` holding what `backward(_:tape:)` needs (the input, the output, and the
+/// pre-activations only when the activation's derivative cannot be read from its output).
+///
+/// ```swift
+/// var generator = RandomGenerator(seed: 0)
+/// let layer = try Dense(inputSize: 3, outputSize: 2, activation: .tanh, generator: &generator)
+/// let y = try layer(x)                                      // [B, 3] -> [B, 2]
+/// let (output, tape) = try layer.forward(x)
+/// let gradients = try layer.backward(lossGradient, tape: tape)   // dL/dy is [B, 2]
+/// // gradients.parameterGradients: [dW [3, 2], db [1, 2]]; gradients.inputGradient: [B, 3]
+/// ```
+public struct Dense: Sendable, Equatable, ParameterContainer {
+    /// The weights, `[inputSize, outputSize]`.
+    public internal(set) var weight: Matrix
+    /// The bias, `[1, outputSize]`.
+    public internal(set) var bias: Matrix
+    /// The activation applied after the bias.
+    public var activation: Activation
+
+    /// The number of input columns.
+    public var inputSize: Int { weight.rows }
+    /// The number of output columns.
+    public var outputSize: Int { weight.columns }
+
+    /// A layer with weights drawn by `initializer` from `generator` and a zero bias.
+    ///
+    /// - Throws: `MBRLError.invalidArgument` when a size is not positive.
+    public init(
+        inputSize: Int,
+        outputSize: Int,
+        activation: Activation = .identity,
+        initializer: WeightInitializer = .truncatedNormal,
+        generator: inout RandomGenerator
+    ) throws {
+        guard inputSize > 0, outputSize > 0 else {
+            throw MBRLError.invalidArgument("a dense layer needs positive sizes, got \(inputSize) -> \(outputSize)")
+        }
+        self.weight = initializer.weights(inputSize: inputSize, outputSize: outputSize, generator: &generator)
+        self.bias = Matrix(rows: 1, columns: outputSize)
+        self.activation = activation
+    }
+
+    /// A layer with the given weight `[in, out]` and bias (`out` values, zero when `nil`).
+    ///
+    /// - Throws: `MBRLError.shapeMismatch` when the bias does not have `out` values,
+    ///   `MBRLError.invalidArgument` when the weight is empty.
+    public init(weight: Matrix, bias: [Float]? = nil, activation: Activation = .identity) throws {
+        guard weight.rows > 0, weight.columns > 0 else {
+            throw MBRLError.invalidArgument("a dense layer needs a non-empty weight, got \(weight.shapeText)")
+        }
+        let biasValues = bias ?? Array(repeating: 0, count: weight.columns)
+        guard biasValues.count == weight.columns else {
+            throw MBRLError.shapeMismatch("a \(weight.shapeText) weight needs \(weight.columns) bias values, got \(biasValues.count)")
+        }
+        self.weight = weight
+        self.bias = Matrix(row: biasValues)
+        self.activation = activation
+    }
+
+    // MARK: - Inference
+
+    /// The layer applied to every row: `[B, in] -> [B, out]`.
+    ///
+    /// - Throws: `MBRLError.shapeMismatch` when the input does not have `inputSize` columns.
+    public func callAsFunction(_ input: Matrix) throws -> Matrix {
+        try validateInput(input)
+        var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
+        output.withUnsafeMutableBufferPointer { outputBuffer in
+            input.withUnsafeBufferPointer { inputBuffer in
+                apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress, preActivation: nil)
+            }
+        }
+        return output
+    }
+
+    // MARK: - Training
+
+    /// What a backward pass needs from the forward pass.
+    public struct Tape: Sendable {
+        /// The input, `[B, in]`.
+        public let input: Matrix
+        /// The output, `[B, out]`.
+        public let output: Matrix
+        /// The values before the activation, `[B, out]`, kept only when the activation's
+        /// derivative needs them (`Activation.backwardNeedsPreActivation`).
+        public let preActivation: Matrix?
+    }
+
+    /// The forward pass for training: the output `[B, out]` and the tape for `backward`.
+    ///
+    /// - Throws: `MBRLError.shapeMismatch` when the input does not have `inputSize` columns.
+    public func forward(_ input: Matrix) throws -> (output: Matrix, tape: Tape) {
+        try validateInput(input)
+        var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
+        var preActivation = activation.backwardNeedsPreActivation
+            ? Matrix.unfilled(rows: input.rows, columns: outputSize) : nil
+        output.withUnsafeMutableBufferPointer { outputBuffer in
+            input.withUnsafeBufferPointer { inputBuffer in
+                DenseKernels.withOptionalMutableBuffer(&preActivation) { prePointer in
+                    apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress,
+                          preActivation: prePointer)
+                }
+            }
+        }
+        return (output, Tape(input: input, output: output, preActivation: preActivation))
+    }
+
+    /// The backward pass: gradients of the loss with respect to the parameters and the input.
+    ///
+    /// - Parameters:
+    ///   - outputGradient: `dL/dy`, `[B, out]`.
+    ///   - tape: from `forward(_:)` of this layer with the same parameters.
+    ///   - needsInputGradient: whether to compute `dL/dx` (skipped for a network's first layer
+    ///     in training).
+    /// - Returns: `parameterGradients` `[dL/dW [in, out], dL/db [1, out]]` (the order of
+    ///   `parameters`) and `inputGradient` `dL/dx` `[B, in]` (nil when not asked for).
+    /// - Throws: `MBRLError.shapeMismatch` when the gradient or tape does not fit this layer.
+    public func backward(
+        _ outputGradient: Matrix,
+        tape: Tape,
+        needsInputGradient: Bool = true
+    ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
+        guard tape.input.columns == inputSize, tape.output.columns == outputSize, tape.output.rows == tape.input.rows else {
+            throw MBRLError.shapeMismatch(
+                "the tape (input \(tape.input.shapeText), output \(tape.output.shapeText)) is not from a \(inputSize) -> \(outputSize) layer")
+        }
+        guard outputGradient.matchesShape(of: tape.output) else {
+            throw MBRLError.shapeMismatch(
+                "the output gradient is \(outputGradient.shapeText), expected \(tape.output.shapeText)")
+        }
+        let preActivationGradient = try activation.backward(
+            outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
+        let rows = tape.input.rows
+        guard rows > 0 else {
+            return ([Matrix(rows: inputSize, columns: outputSize), Matrix(rows: 1, columns: outputSize)],
+                    needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
+        }
+        var weightGradient = Matrix.unfilled(rows: inputSize, columns: outputSize)
+        var biasGradient = Matrix.unfilled(rows: 1, columns: outputSize)
+        var inputGradient = needsInputGradient ? Matrix.unfilled(rows: rows, columns: inputSize) : nil
+        weightGradient.withUnsafeMutableBufferPointer { weightGradientBuffer in
+            biasGradient.withUnsafeMutableBufferPointer { biasGradientBuffer in
+                DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
+                    tape.input.withUnsafeBufferPointer { inputBuffer in
+                        weight.withUnsafeBufferPointer { weightBuffer in
+                            preActivationGradient.withUnsafeBufferPointer { gradientBuffer in
+                                DenseKernels.backward(
+                                    count: 1, rows: rows, inputSize: inputSize, outputSize: outputSize,
+                                    input: inputBuffer.baseAddress!, inputStride: rows * inputSize,
+                                    weight: weightBuffer.baseAddress!,
+                                    preActivationGradient: gradientBuffer.baseAddress!,
+                                    weightGradient: weightGradientBuffer.baseAddress!,
+                                    biasGradient: biasGradientBuffer.baseAddress!,
+                                    inputGradient: inputGradientPointer)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ([weightGradient, biasGradient], inputGradient)
+    }
+
+    // MARK: - Parameters
+
+    /// `["weight", "bias"]`.
+    public var parameterNames: [String] { ["weight", "bias"] }
+
+    /// `[weight [in, out], bias [1, out]]`.
+    public var parameters: [Matrix] { [weight, bias] }
+
+    public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
+        var list = [weight, bias]
+        let shapes = (weight.shape, bias.shape)
+        weight = .movedOutPlaceholder
+        bias = .movedOutPlaceholder
+        defer {
+            precondition(list.count == 2 && list[0].shape == shapes.0 && list[1].shape == shapes.1,
+                         "updateParameters must keep the parameter shapes")
+            weight = list[0]
+            bias = list[1]
+        }
+        return try body(&list)
+    }
+
+    // MARK: - Internals
+
+    func validateInput(_ input: Matrix) throws {
+        guard input.columns == inputSize else {
+            throw MBRLError.shapeMismatch("the layer takes rows of \(inputSize) entries, got \(input.shapeText)")
+        }
+    }
+
+    /// The forward pass on raw buffers of `rows` rows (nil pointers only when `rows == 0`).
+    @inline(__always)
+    func apply(
+        rows: Int,
+        input: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>?,
+        preActivation: UnsafeMutablePointer<Float>?
+    ) {
+        guard rows > 0, let input, let output else { return }
+        weight.withUnsafeBufferPointer { weightBuffer in
+            bias.withUnsafeBufferPointer { biasBuffer in
+                DenseKernels.forward(
+                    count: 1, rows: rows, inputSize: inputSize, outputSize: outputSize,
+                    input: input, inputStride: 0,
+                    weight: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
+                    activation: activation,
+                    output: output, preActivation: preActivation)
+            }
+        }
+    }
+}
