@@ -10,8 +10,12 @@
 ///                              terminated: false, truncated: false))
 /// var generator = RandomGenerator(seed: 0)
 /// let batch = buffer.sample(batchSize: 256, generator: &generator)   // uniform, with replacement
+/// try buffer.save(to: URL(fileURLWithPath: "runs/buffer.mbrl"))      // compact binary checkpoint
 /// ```
-public struct ReplayBuffer: Sendable, Codable, Equatable {
+///
+/// `Codable` (JSON) suits small buffers; large ones save compactly through the checkpoint
+/// container (`save(to:)`, `init(contentsOf:)`, `add(to:prefix:)`, `init(checkpoint:prefix:)`).
+public struct ReplayBuffer: Sendable, Equatable {
     /// The most transitions the buffer holds.
     public let capacity: Int
     /// Entries per observation.
@@ -19,21 +23,23 @@ public struct ReplayBuffer: Sendable, Codable, Equatable {
     /// Entries per action.
     public let actionSize: Int
 
-    private var observations: [Float]
-    private var actions: [Float]
-    private var rewards: [Float]
-    private var nextObservations: [Float]
-    private var terminatedFlags: [Bool]
-    private var truncatedFlags: [Bool]
-    private var episodeIndices: [Int]
+    // Storage in slot order (`count` rows each); internal so that the Codable and checkpoint
+    // extensions can read and restore it.
+    var observations: [Float]
+    var actions: [Float]
+    var rewards: [Float]
+    var nextObservations: [Float]
+    var terminatedFlags: [Bool]
+    var truncatedFlags: [Bool]
+    var episodeIndices: [Int]
     /// The slot the next transition goes to.
-    private var head = 0
+    var head = 0
     /// The number of transitions held (at most `capacity`).
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// The number of transitions ever appended.
-    public private(set) var totalAppended = 0
+    public internal(set) var totalAppended = 0
     /// The index of the episode the next transition belongs to.
-    public private(set) var currentEpisode = 0
+    public internal(set) var currentEpisode = 0
 
     /// An empty buffer.
     public init(capacity: Int, observationSize: Int, actionSize: Int) {
@@ -125,19 +131,31 @@ public struct ReplayBuffer: Sendable, Codable, Equatable {
     /// The transitions at ages `indices` (`0` is the oldest held), as a batch of matrices.
     public func batch(_ indices: [Int]) -> TransitionBatch {
         var batch = TransitionBatch(count: indices.count, observationSize: observationSize, actionSize: actionSize)
-        for (row, index) in indices.enumerated() {
+        let slots = indices.map { index -> Int in
             precondition(index >= 0 && index < count, "Replay buffer index \(index) out of 0..<\(count)")
-            let slot = slot(forAge: index)
-            for column in 0..<observationSize {
-                batch.observations[row, column] = observations[slot * observationSize + column]
-                batch.nextObservations[row, column] = nextObservations[slot * observationSize + column]
-            }
-            for column in 0..<actionSize { batch.actions[row, column] = actions[slot * actionSize + column] }
+            return slot(forAge: index)
+        }
+        Self.gather(rowsOf: observations, width: observationSize, slots: slots, into: &batch.observations)
+        Self.gather(rowsOf: nextObservations, width: observationSize, slots: slots, into: &batch.nextObservations)
+        Self.gather(rowsOf: actions, width: actionSize, slots: slots, into: &batch.actions)
+        for (row, slot) in slots.enumerated() {
             batch.rewards[row] = rewards[slot]
             batch.terminated[row] = terminatedFlags[slot]
             batch.truncated[row] = truncatedFlags[slot]
         }
         return batch
+    }
+
+    /// Copies row `slots[i]` of `source` (rows of `width`) into row `i` of `destination`.
+    private static func gather(rowsOf source: [Float], width: Int, slots: [Int], into destination: inout Matrix) {
+        guard width > 0 else { return }
+        destination.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                for (row, slot) in slots.enumerated() {
+                    (target.baseAddress! + row * width).update(from: source.baseAddress! + slot * width, count: width)
+                }
+            }
+        }
     }
 
     /// Everything held, oldest first.
@@ -169,6 +187,66 @@ public struct ReplayBuffer: Sendable, Codable, Equatable {
             starts.append(start)
         }
         return starts
+    }
+}
+
+// MARK: - Restoring
+
+extension ReplayBuffer {
+    /// A buffer with the given storage (as saved), or the first broken invariant as a message.
+    static func restored(
+        capacity: Int, observationSize: Int, actionSize: Int,
+        observations: [Float], actions: [Float], rewards: [Float], nextObservations: [Float],
+        terminated: [Bool], truncated: [Bool], episodes: [Int],
+        head: Int, count: Int, totalAppended: Int, currentEpisode: Int
+    ) -> Result<ReplayBuffer, MBRLError> {
+        func broken(_ message: String) -> Result<ReplayBuffer, MBRLError> {
+            .failure(MBRLError.fileFormat("stored replay buffer is inconsistent: \(message)"))
+        }
+        guard capacity > 0 else { return broken("capacity \(capacity) is not positive") }
+        guard observationSize >= 0, actionSize >= 0 else {
+            return broken("observation size \(observationSize) or action size \(actionSize) is negative")
+        }
+        guard count >= 0, count <= capacity else { return broken("it holds \(count) transitions with capacity \(capacity)") }
+        let sizes = [
+            ("observations", observations.count, count * observationSize),
+            ("next observations", nextObservations.count, count * observationSize),
+            ("actions", actions.count, count * actionSize),
+            ("rewards", rewards.count, count), ("terminated flags", terminated.count, count),
+            ("truncated flags", truncated.count, count), ("episode indices", episodes.count, count),
+        ]
+        for (name, actual, expected) in sizes where actual != expected {
+            return broken("\(actual) values of \(name) for \(count) transitions (expected \(expected))")
+        }
+        if count < capacity {
+            guard head == count, totalAppended == count else {
+                return broken("a buffer that is not full must have head = count = total appended, got \(head), \(count), \(totalAppended)")
+            }
+        } else {
+            guard head >= 0, head < capacity, totalAppended >= count else {
+                return broken("head \(head) or total appended \(totalAppended) out of range for a full buffer of \(capacity)")
+            }
+        }
+        guard currentEpisode >= 0, episodes.allSatisfy({ $0 >= 0 && $0 <= currentEpisode }) else {
+            return broken("episode indices must lie in 0...\(currentEpisode)")
+        }
+        guard observations.allSatisfy(\.isFinite), nextObservations.allSatisfy(\.isFinite),
+              actions.allSatisfy(\.isFinite), rewards.allSatisfy(\.isFinite) else {
+            return broken("it holds NaN or infinite values")
+        }
+        var buffer = ReplayBuffer(capacity: capacity, observationSize: observationSize, actionSize: actionSize)
+        buffer.observations = observations
+        buffer.actions = actions
+        buffer.rewards = rewards
+        buffer.nextObservations = nextObservations
+        buffer.terminatedFlags = terminated
+        buffer.truncatedFlags = truncated
+        buffer.episodeIndices = episodes
+        buffer.head = head
+        buffer.count = count
+        buffer.totalAppended = totalAppended
+        buffer.currentEpisode = currentEpisode
+        return .success(buffer)
     }
 }
 
