@@ -54,6 +54,11 @@ let package = Package(
             swiftSettings: optimisedSettings
         ),
         .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
-        .testTarget(name: "EnvsTests", dependencies: ["MBRLCore", "Envs"], swiftSettings: optimisedSettings),
+        .testTarget(
+            name: "EnvsTests",
+            dependencies: ["MBRLCore", "Envs"],
+            exclude: ["Fixtures"],  // parity fixtures, read by path from the test sources
+            swiftSettings: optimisedSettings
+        ),
     ]
 )
