@@ -76,41 +76,12 @@ public enum EnvironmentCatalog {
 
     // MARK: - Suggestions
 
-    /// Up to three ids nearest to `query`: ids that contain it or that it contains (ignoring case
-    /// and punctuation), else ids within a small edit distance.
+    /// Up to three ids nearest to `query` (see `NameSuggestions`).
     static func closestIDs(to query: String) -> [String] {
-        let key = normalized(query)
-        guard !key.isEmpty else { return [] }
-        let scored = ids.map { id -> (id: String, score: Int) in
-            let candidate = normalized(id)
-            if candidate.contains(key) || key.contains(candidate) { return (id, 0) }
-            return (id, editDistance(key, candidate))
-        }
-        let limit = max(2, key.count / 3)
-        return scored.filter { $0.score <= limit }
-            .sorted { ($0.score, $0.id) < ($1.score, $1.id) }
-            .prefix(3).map(\.id)
-    }
-
-    static func normalized(_ text: String) -> [Character] {
-        text.lowercased().filter { $0.isLetter || $0.isNumber }.map { $0 }
-    }
-
-    static func editDistance(_ lhs: [Character], _ rhs: [Character]) -> Int {
-        if lhs.isEmpty { return rhs.count }
-        var previous = Array(0...rhs.count)
-        for (i, left) in lhs.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: rhs.count)
-            for (j, right) in rhs.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left == right ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[rhs.count]
+        NameSuggestions.closest(to: query, in: ids)
     }
 
     static func listed(_ items: [String], conjunction: String) -> String {
-        guard items.count > 1 else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
+        NameSuggestions.listed(items, conjunction: conjunction)
     }
 }

@@ -246,30 +246,8 @@ public struct Checkpoint: Sendable {
 
     // MARK: - Suggestions
 
-    /// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
+    /// The candidate closest to `name`, when it is close enough to be a typo.
     static func nearest(to name: String, among candidates: [String]) -> String? {
-        let target = Array(name)
-        var best: (name: String, distance: Int)?
-        for candidate in candidates {
-            let distance = editDistance(target, Array(candidate))
-            if distance < (best?.distance ?? .max) { best = (candidate, distance) }
-        }
-        guard let best, best.distance <= max(2, target.count / 3) else { return nil }
-        return best.name
-    }
-
-    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        NameSuggestions.closest(to: name, in: candidates, limit: 1).first
     }
 }
