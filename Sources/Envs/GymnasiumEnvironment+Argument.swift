@@ -1,0 +1,29 @@
+extension GymnasiumEnvironment {
+    /// A keyword argument for `gymnasium.make` (a number, flag or string), written as a literal.
+    ///
+    /// ```swift
+    /// let environment = try GymnasiumEnvironment(id: "Pendulum-v1", makeArguments: ["g": 9.81, "max_episode_steps": 100])
+    /// ```
+    public enum Argument: Sendable, Equatable, Encodable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+                          ExpressibleByBooleanLiteral, ExpressibleByStringLiteral {
+        case integer(Int)
+        case number(Double)
+        case flag(Bool)
+        case text(String)
+
+        public init(integerLiteral value: Int) { self = .integer(value) }
+        public init(floatLiteral value: Double) { self = .number(value) }
+        public init(booleanLiteral value: Bool) { self = .flag(value) }
+        public init(stringLiteral value: String) { self = .text(value) }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .integer(let value): try container.encode(value)
+            case .number(let value): try container.encode(value)
+            case .flag(let value): try container.encode(value)
+            case .text(let value): try container.encode(value)
+            }
+        }
+    }
+}
