@@ -16,7 +16,9 @@ import MBRLCore
 /// NaN actions and out-of-range discrete actions throw `MBRLError` before reaching Python.
 ///
 /// The child is stopped and reaped by `close()` or, failing that, when the object is released,
-/// so no zombie processes remain. The type is a class: copies share one process.
+/// so no zombie processes remain. The type is a class: copies share one process. Starting the
+/// first bridge sets SIGPIPE to be ignored process-wide, so a child that dies while being written
+/// to gives an error instead of ending the Swift process.
 ///
 /// ```swift
 /// let environment = try GymnasiumEnvironment(id: "CartPole-v1")

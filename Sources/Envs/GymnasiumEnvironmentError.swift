@@ -40,7 +40,7 @@ public enum GymnasiumEnvironmentError: Error, CustomStringConvertible, Equatable
             return "Python at \(python) cannot import gymnasium (\(reason)). Run scripts/install_gymnasium_bridge.sh, "
                 + "or `\(python) -m pip install 'gymnasium>=1.0,<2'` (add `gymnasium[mujoco]` for MuJoCo tasks)."
         case .makeFailed(let id, let reason):
-            return "Gymnasium could not make environment '\(id)': \(reason). List the registered ids with "
+            return "Gymnasium could not make environment '\(id)': \(reason)\(reason.hasSuffix(".") ? "" : ".") List the registered ids with "
                 + "`python3 -c \"import gymnasium; print(sorted(gymnasium.envs.registry))\"`; some need extras such as gymnasium[mujoco] or gymnasium[box2d]."
         case .unsupportedSpace(let id, let reason):
             return "Gymnasium environment '\(id)': \(reason)."

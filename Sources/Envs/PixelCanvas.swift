@@ -17,7 +17,14 @@
 public struct PixelCanvas {
     /// The world rectangle the image shows.
     public struct Viewport: Sendable, Equatable {
-        public var minimumX: Double, maximumX: Double, minimumY: Double, maximumY: Double
+        /// The world x shown at the left edge.
+        public var minimumX: Double
+        /// The world x shown at the right edge.
+        public var maximumX: Double
+        /// The world y shown at the bottom edge.
+        public var minimumY: Double
+        /// The world y shown at the top edge.
+        public var maximumY: Double
 
         /// The rectangle `[minimumX, maximumX] x [minimumY, maximumY]`; each maximum must exceed its minimum.
         public init(minimumX: Double, maximumX: Double, minimumY: Double, maximumY: Double) {

@@ -120,3 +120,5 @@ public struct PixelObservation<Wrapped: Environment & PixelRenderable>: Environm
         return wrappedIdentifier + "-pixels"
     }
 }
+
+extension PixelObservation: Sendable where Wrapped: Sendable {}
