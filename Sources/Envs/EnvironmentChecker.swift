@@ -37,8 +37,10 @@ public enum EnvironmentChecker {
     ///   - environment: the environment; it is copied (a class-backed environment is stepped
     ///     in place) and reset several times.
     ///   - seed: the seed for resets and for the actions the checker draws.
-    ///   - steps: the number of steps in each checking rollout (episodes are reset as they end).
+    ///   - steps: the number of steps in each checking rollout (episodes are reset as they end);
+    ///     default 200.
     public static func check<E: Environment>(_ environment: E, seed: UInt64 = 0, steps: Int = 200) -> [Issue] {
+        let steps = max(steps, 0)
         var report = Report()
         checkSpaces(of: environment, into: &report)
         guard report.issues.isEmpty else { return report.issues }
