@@ -3,7 +3,7 @@
 
 Usage (after scripts/install_gymnasium.sh):
 
-    .venv-gym/bin/python scripts/generate_gym_fixtures.py [--out Tests/EnvsTests/Fixtures]
+    python3 scripts/generate_gym_fixtures.py [--out Tests/EnvsTests/Fixtures]
 
 For each classic-control environment the script plays many episodes through `gymnasium.make(id)`
 (so Gymnasium's own TimeLimit decides `truncated`). Every episode starts with `reset`, then sets

@@ -1,42 +1,41 @@
 #!/usr/bin/env bash
-# Installs Python's Gymnasium (pinned) into a virtual environment at .venv-gym in the
-# repository root, for scripts/generate_gym_fixtures.py. Idempotent: a second run finds the
-# pinned versions already installed and does nothing more. Prints the interpreter to use.
+# Installs Python's Gymnasium (pinned) for the interpreter the framework uses (python3 on PATH,
+# or $PYTHON): the Gymnasium bridge (GymnasiumEnvironment) and its tests use it, and
+# scripts/generate_gym_fixtures.py regenerates the parity fixtures with it. Idempotent: a second
+# run finds the pinned version installed and does nothing more.
 #
-#   scripts/install_gymnasium.sh            # creates or checks .venv-gym
-#   .venv-gym/bin/python scripts/generate_gym_fixtures.py
+#   scripts/install_gymnasium.sh
+#   python3 scripts/generate_gym_fixtures.py
 #
-# The parity fixtures in Tests/EnvsTests/Fixtures were made with these versions; NumPy 2's
-# scalar promotion rules (NEP 50) matter for MountainCarContinuous, whose state is float32.
+# The parity fixtures in Tests/EnvsTests/Fixtures were made with gymnasium 1.2.2 and numpy 2.4.6;
+# NumPy 2's scalar promotion rules (NEP 50) matter for MountainCarContinuous, whose state is float32.
 set -euo pipefail
 
 GYMNASIUM_VERSION="1.2.2"
-NUMPY_VERSION="2.4.6"
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${MBRL_GYM_VENV:-$root/.venv-gym}"
 python_bin="${PYTHON:-python3}"
 
-if [ ! -x "$venv/bin/python" ]; then
-    echo "creating virtual environment $venv"
-    "$python_bin" -m venv "$venv"
+if ! command -v "$python_bin" >/dev/null 2>&1; then
+    echo "no $python_bin on PATH: install Python 3 (3.10 or later) or set PYTHON=/path/to/python3" >&2
+    exit 1
 fi
 
 installed() {
-    "$venv/bin/python" - "$GYMNASIUM_VERSION" "$NUMPY_VERSION" <<'PY' 2>/dev/null
-import sys
-import gymnasium, numpy
-sys.exit(0 if (gymnasium.__version__, numpy.__version__) == (sys.argv[1], sys.argv[2]) else 1)
-PY
+    "$python_bin" -c 'import sys, gymnasium, numpy; sys.exit(0 if gymnasium.__version__ == sys.argv[1] and int(numpy.__version__.split(".")[0]) >= 2 else 1)' \
+        "$GYMNASIUM_VERSION" 2>/dev/null
 }
 
 if installed; then
-    echo "gymnasium $GYMNASIUM_VERSION and numpy $NUMPY_VERSION already installed"
-else
-    echo "installing gymnasium==$GYMNASIUM_VERSION numpy==$NUMPY_VERSION into $venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "gymnasium==$GYMNASIUM_VERSION" "numpy==$NUMPY_VERSION"
-    installed || { echo "installation did not give the pinned versions" >&2; exit 1; }
+    echo "gymnasium $GYMNASIUM_VERSION already installed for $("$python_bin" -c 'import sys; print(sys.executable)')"
+    exit 0
 fi
 
-echo "python with gymnasium: $venv/bin/python"
+echo "installing gymnasium==$GYMNASIUM_VERSION (and numpy>=2) for $python_bin"
+pip_install=("$python_bin" -m pip install --quiet --disable-pip-version-check)
+if "$python_bin" -c 'import sys; sys.exit(0 if sys.prefix != sys.base_prefix else 1)'; then
+    "${pip_install[@]}" "gymnasium==$GYMNASIUM_VERSION" "numpy>=2"          # inside a virtual environment
+else
+    "${pip_install[@]}" --user "gymnasium==$GYMNASIUM_VERSION" "numpy>=2" \
+        || "${pip_install[@]}" --user --break-system-packages "gymnasium==$GYMNASIUM_VERSION" "numpy>=2"
+fi
+installed || { echo "installation did not give gymnasium $GYMNASIUM_VERSION" >&2; exit 1; }
+echo "gymnasium $GYMNASIUM_VERSION installed for $("$python_bin" -c 'import sys; print(sys.executable)')"

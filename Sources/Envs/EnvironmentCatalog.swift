@@ -15,20 +15,28 @@ public enum EnvironmentCatalog {
     public struct Entry: Sendable {
         /// The id a recipe or the command line names the environment by.
         public let id: String
-        /// The episode limit of the `TimeLimit` the catalog wraps the environment in.
-        public let maxEpisodeSteps: Int
+        /// The episode limit of the `TimeLimit` the catalog wraps the environment in, or `nil`
+        /// for environments whose episodes end only by termination (the mazes).
+        public let maxEpisodeSteps: Int?
         /// A one-line description.
         public let summary: String
-        let makeEnvironment: @Sendable (UInt64) -> any Environment
+        let makeEnvironment: @Sendable (UInt64) throws -> any Environment
 
         /// An entry whose environments are `make(seed)` wrapped in `TimeLimit(_, maxEpisodeSteps:)`.
         public static func timeLimited(
             _ id: String, maxEpisodeSteps: Int, _ summary: String,
-            _ make: @escaping @Sendable (UInt64) -> any Environment
+            _ make: @escaping @Sendable (UInt64) throws -> any Environment
         ) -> Entry {
             Entry(id: id, maxEpisodeSteps: maxEpisodeSteps, summary: summary) { seed in
-                limited(make(seed), maxEpisodeSteps: maxEpisodeSteps)
+                limited(try make(seed), maxEpisodeSteps: maxEpisodeSteps)
             }
+        }
+
+        /// An entry whose environments are `make(seed)` without a time limit.
+        public static func unlimited(
+            _ id: String, _ summary: String, _ make: @escaping @Sendable (UInt64) throws -> any Environment
+        ) -> Entry {
+            Entry(id: id, maxEpisodeSteps: nil, summary: summary, makeEnvironment: make)
         }
 
         /// `TimeLimit(environment, maxEpisodeSteps:)` for the environment's concrete type.
@@ -49,6 +57,17 @@ public enum EnvironmentCatalog {
                      "Gymnasium's continuous mountain car, force in [-1, 1]") { MountainCarContinuous(seed: $0) },
         .timeLimited("Acrobot-v1", maxEpisodeSteps: Acrobot.maxEpisodeSteps,
                      "Gymnasium's acrobot swing-up, 3 discrete torques") { Acrobot(seed: $0) },
+        .unlimited("DynaMaze-v0", "Sutton & Barto's maze of Example 8.1 (6 x 9), reward 1 at the goal") { _ in DynaMaze() },
+        .unlimited("BlockingMaze-v0", "Sutton & Barto's blocking maze (Example 8.2), wall moves after 1,000 steps") { _ in
+            try DynaMaze(layout: .blocking(), id: "BlockingMaze-v0")
+        },
+        .unlimited("ShortcutMaze-v0", "Sutton & Barto's shortcut maze (Example 8.3), shortcut opens after 3,000 steps") { _ in
+            try DynaMaze(layout: .shortcut(), id: "ShortcutMaze-v0")
+        },
+        .timeLimited("PointMass-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
+                     "a 2-D point mass reaching a goal, force in [-1, 1]^2") { _ in PointMass() },
+        .timeLimited("PointMassPixels-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
+                     "the point mass seen as 32 x 32 grayscale images") { _ in try PixelObservation(PointMass()) },
     ]
 
     /// The ids of every environment, sorted.

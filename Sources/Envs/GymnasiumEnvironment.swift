@@ -10,7 +10,7 @@ import MBRLCore
 /// with indices shifted to start at 0. Other spaces are rejected with a clear error.
 ///
 /// Errors are `GymnasiumEnvironmentError`s that name the fix: Python not found, gymnasium not
-/// installed (run `scripts/install_gymnasium_bridge.sh`), unknown id (Gymnasium's message), the
+/// installed (run `scripts/install_gymnasium.sh`), unknown id (Gymnasium's message), the
 /// child died (exit status and the tail of its stderr), the child hung (each request has a
 /// timeout, after which the child is killed), a malformed response. Actions of the wrong size,
 /// NaN actions and out-of-range discrete actions throw `MBRLError` before reaching Python.

@@ -4,7 +4,7 @@
 /// do {
 ///     _ = try GymnasiumEnvironment(id: "CartPole-v1")
 /// } catch let error as GymnasiumEnvironmentError {
-///     print(error)   // for example: "Python at /usr/bin/python3 cannot import gymnasium (...). Run scripts/install_gymnasium_bridge.sh ..."
+///     print(error)   // for example: "Python at /usr/bin/python3 cannot import gymnasium (...). Run scripts/install_gymnasium.sh ..."
 /// }
 /// ```
 public enum GymnasiumEnvironmentError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -37,7 +37,7 @@ public enum GymnasiumEnvironmentError: Error, CustomStringConvertible, Equatable
         case .launchFailed(let python, let reason):
             return "could not start Python interpreter '\(python)': \(reason). Check that it is an executable Python 3."
         case .gymnasiumNotInstalled(let python, let reason):
-            return "Python at \(python) cannot import gymnasium (\(reason)). Run scripts/install_gymnasium_bridge.sh, "
+            return "Python at \(python) cannot import gymnasium (\(reason)). Run scripts/install_gymnasium.sh, "
                 + "or `\(python) -m pip install 'gymnasium>=1.0,<2'` (add `gymnasium[mujoco]` for MuJoCo tasks)."
         case .makeFailed(let id, let reason):
             return "Gymnasium could not make environment '\(id)': \(reason)\(reason.hasSuffix(".") ? "" : ".") List the registered ids with "

@@ -4,9 +4,9 @@ import Testing
 
 @Suite struct ClassicControlCatalogTests {
     @Test func catalogMakesEveryIdTimeLimited() throws {
-        #expect(EnvironmentCatalog.ids == ["Acrobot-v1", "CartPole-v1", "ContinuousCartPole-v0",
-                                           "MountainCarContinuous-v0", "Pendulum-v1"])
-        for id in EnvironmentCatalog.ids {
+        let classicIDs = ["Acrobot-v1", "CartPole-v1", "ContinuousCartPole-v0", "MountainCarContinuous-v0", "Pendulum-v1"]
+        #expect(Set(classicIDs).isSubset(of: EnvironmentCatalog.ids))
+        for id in classicIDs {
             var environment = try EnvironmentCatalog.make(id, seed: 4)
             #expect(environment.id == id)
             let entry = try EnvironmentCatalog.entry(id)

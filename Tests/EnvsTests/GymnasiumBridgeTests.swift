@@ -90,13 +90,13 @@ private func bridgeError(_ body: () throws -> Void) -> GymnasiumEnvironmentError
         }
         guard case .gymnasiumNotInstalled(_, let reason) = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(reason.contains("No module named"))
-        #expect("\(error!)".contains("scripts/install_gymnasium_bridge.sh") && "\(error!)".contains("pip install"))
+        #expect("\(error!)".contains("scripts/install_gymnasium.sh") && "\(error!)".contains("pip install"))
     }
 }
 
 /// The bridge against a real Gymnasium (skipped, with this message, when it is not installed).
 @Suite(.enabled(if: gymnasiumInstalled,
-                "python3 cannot import gymnasium: run scripts/install_gymnasium_bridge.sh to enable the Gymnasium bridge tests"))
+                "python3 cannot import gymnasium: run scripts/install_gymnasium.sh to enable the Gymnasium bridge tests"))
 struct GymnasiumBridgeTests {
     @Test func cartPoleSpacesStepsAndEpisodeEnd() throws {
         let environment = try GymnasiumEnvironment(id: "CartPole-v1")
