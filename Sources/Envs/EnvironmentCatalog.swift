@@ -68,6 +68,10 @@ public enum EnvironmentCatalog {
                      "a 2-D point mass reaching a goal, force in [-1, 1]^2") { _ in PointMass() },
         .timeLimited("PointMassPixels-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
                      "the point mass seen as 32 x 32 grayscale images") { _ in try PixelObservation(PointMass()) },
+        .timeLimited("PendulumPixels-v1", maxEpisodeSteps: Pendulum.maxEpisodeSteps,
+                     "the pendulum seen as two stacked 32 x 32 grayscale frames") { seed in
+            try PixelObservation(Pendulum(seed: seed), frameCount: 2)
+        },
     ]
 
     /// The ids of every environment, sorted.
