@@ -1,0 +1,176 @@
+/// Elementwise transcendental functions on 16 `Float` lanes, for the vectorised activations.
+///
+/// Every function works lane by lane: the result in one lane depends only on the input in that
+/// lane, so a value computed here is the same whichever vector or tile position it sits in (the
+/// GEMM epilogue relies on this for thread-count-independent results).
+///
+/// The polynomials are those of the Cephes Math Library (Stephen L. Moshier, `expf.c`,
+/// `logf.c`, `tanhf.c`), with the usual Cody-Waite range reduction. On a CPU with FMA every
+/// function compiles to straight-line vector code (no calls, no scalar loops).
+enum VectorMath {
+    /// Sixteen `Float` lanes: one AVX-512 register, or two or four narrower ones.
+    typealias Vector = SIMD16<Float>
+    typealias Bits = SIMD16<UInt32>
+    typealias Exponents = SIMD16<Int32>
+
+    // Constants from Cephes `expf.c`.
+    private static let log2e: Float = 1.44269504088896341
+    private static let ln2High: Float = 0.693359375
+    private static let ln2Low: Float = -2.12194440e-4
+    /// Below this, `exp(x)` is under half the smallest subnormal `Float` and is returned as 0.
+    private static let expLowerLimit: Float = -104
+    /// `1.5 * 2^23`: adding it rounds a `Float` of magnitude below `2^22` to an integer.
+    private static let roundingMagic: Float = 12582912
+
+    /// `a * b + c` with one rounding where the CPU has FMA.
+    @inline(__always)
+    static func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
+        c.addingProduct(a, b)
+    }
+
+    /// `|x|` (clears the sign bit).
+    @inline(__always)
+    static func absoluteValue(_ x: Vector) -> Vector {
+        unsafeBitCast(unsafeBitCast(x, to: Bits.self) & Bits(repeating: 0x7FFF_FFFF), to: Vector.self)
+    }
+
+    /// `exp(x)` for `x <= 0` (larger inputs are treated as 0, giving 1), including results in
+    /// the subnormal range; exactly 0 below `-104`.
+    ///
+    /// Relative error about 1e-7 where the result is a normal `Float` (Cephes `expf`:
+    /// `2^n * e^r` with `|r| <= ln2 / 2`; `2^n` applied in two steps so that it never leaves
+    /// the normal range before the final, single rounding).
+    @inline(__always)
+    static func expOfNonPositive(_ x: Vector) -> Vector {
+        let zero = Vector(repeating: 0)
+        let clamped = pointwiseMax(pointwiseMin(x, zero), Vector(repeating: expLowerLimit))
+        let magic = Vector(repeating: roundingMagic)
+        // n = round(x / ln2), kept both as a Float and in the low mantissa bits of `shifted`.
+        let shifted = multiplyAdd(clamped, Vector(repeating: log2e), magic)
+        let n = shifted - magic
+        var r = multiplyAdd(n, Vector(repeating: -ln2High), clamped)
+        r = multiplyAdd(n, Vector(repeating: -ln2Low), r)
+        var p = Vector(repeating: 1.9875691500e-4)
+        p = multiplyAdd(p, r, Vector(repeating: 1.3981999507e-3))
+        p = multiplyAdd(p, r, Vector(repeating: 8.3334519073e-3))
+        p = multiplyAdd(p, r, Vector(repeating: 4.1665795894e-2))
+        p = multiplyAdd(p, r, Vector(repeating: 1.6666665459e-1))
+        p = multiplyAdd(p, r, Vector(repeating: 5.0000001201e-1))
+        let mantissa = multiplyAdd(p, r * r, r) + Vector(repeating: 1)
+        // n in [-150, 0] as an integer; 2^n = 2^half * 2^(n - half), both factors normal.
+        let exponent = unsafeBitCast(shifted, to: Exponents.self) &- unsafeBitCast(magic, to: Exponents.self)
+        let half = exponent &>> 1
+        let bias = Exponents(repeating: 127)
+        let firstScale = unsafeBitCast((half &+ bias) &<< 23, to: Vector.self)
+        let secondScale = unsafeBitCast((exponent &- half &+ bias) &<< 23, to: Vector.self)
+        let result = (mantissa * firstScale) * secondScale
+        return result.replacing(with: zero, where: x .< Vector(repeating: expLowerLimit))
+    }
+
+    /// `exp(x) - 1` for `x <= 0`, accurate to a few ulp near 0 (no cancellation).
+    @inline(__always)
+    static func expMinusOneOfNonPositive(_ x: Vector) -> Vector {
+        // Taylor series to x^8 on [-0.5, 0]: the first omitted term is below 1.4e-8 relative.
+        var p = Vector(repeating: 1.0 / 40320)
+        p = multiplyAdd(p, x, Vector(repeating: 1.0 / 5040))
+        p = multiplyAdd(p, x, Vector(repeating: 1.0 / 720))
+        p = multiplyAdd(p, x, Vector(repeating: 1.0 / 120))
+        p = multiplyAdd(p, x, Vector(repeating: 1.0 / 24))
+        p = multiplyAdd(p, x, Vector(repeating: 1.0 / 6))
+        p = multiplyAdd(p, x, Vector(repeating: 0.5))
+        let small = multiplyAdd(p * x, x, x)
+        let large = expOfNonPositive(x) - Vector(repeating: 1)
+        return large.replacing(with: small, where: x .> Vector(repeating: -0.5))
+    }
+
+    /// `log(1 + y)` for `y` in `[0, 1]`, accurate to a few ulp also for tiny `y`.
+    @inline(__always)
+    static func logOnePlusOfUnitInterval(_ y: Vector) -> Vector {
+        let one = Vector(repeating: 1)
+        let u = one + y
+        // u in [1, 2]: reduce to m in [sqrt(1/2), sqrt(2)) with u = m * 2^e, e in {0, 1}.
+        let isLarge = u .> Vector(repeating: 1.41421356237)
+        let e = Vector(repeating: 0).replacing(with: one, where: isLarge)
+        let m = u.replacing(with: u * Vector(repeating: 0.5), where: isLarge)
+        let x = m - one
+        let z = x * x
+        // Cephes `logf`: log(1 + x) = x - x^2/2 + x^3 P(x).
+        var p = Vector(repeating: 7.0376836292e-2)
+        p = multiplyAdd(p, x, Vector(repeating: -1.1514610310e-1))
+        p = multiplyAdd(p, x, Vector(repeating: 1.1676998740e-1))
+        p = multiplyAdd(p, x, Vector(repeating: -1.2420140846e-1))
+        p = multiplyAdd(p, x, Vector(repeating: 1.4249322787e-1))
+        p = multiplyAdd(p, x, Vector(repeating: -1.6668057665e-1))
+        p = multiplyAdd(p, x, Vector(repeating: 2.0000714765e-1))
+        p = multiplyAdd(p, x, Vector(repeating: -2.4999993993e-1))
+        p = multiplyAdd(p, x, Vector(repeating: 3.3333331174e-1))
+        var logU = p * z * x
+        logU = multiplyAdd(e, Vector(repeating: ln2Low), logU)
+        logU = multiplyAdd(z, Vector(repeating: -0.5), logU)
+        logU = x + logU
+        logU = multiplyAdd(e, Vector(repeating: ln2High), logU)
+        // log1p(y) = log(u) * y / (u - 1) corrects the rounding of 1 + y (Goldberg, 1991).
+        let uMinusOne = u - one
+        let corrected = logU * (y / uMinusOne)
+        return corrected.replacing(with: y, where: uMinusOne .== Vector(repeating: 0))
+    }
+
+    /// `1 / (1 + exp(-x))`, computed from `exp(-|x|)` so that it never overflows.
+    @inline(__always)
+    static func sigmoid(_ x: Vector) -> Vector {
+        let e = expOfNonPositive(-absoluteValue(x))
+        let positive = Vector(repeating: 1) / (Vector(repeating: 1) + e)
+        return positive.replacing(with: e * positive, where: x .< Vector(repeating: 0))
+    }
+
+    /// `x * sigmoid(x)`.
+    @inline(__always)
+    static func silu(_ x: Vector) -> Vector {
+        x * sigmoid(x)
+    }
+
+    /// `tanh(x)`: Cephes' odd polynomial below `|x| = 0.625`, `(1 - e) / (1 + e)` with
+    /// `e = exp(-2|x|)` above.
+    @inline(__always)
+    static func tanh(_ x: Vector) -> Vector {
+        let magnitude = absoluteValue(x)
+        let s = x * x
+        var p = Vector(repeating: -5.70498872745e-3)
+        p = multiplyAdd(p, s, Vector(repeating: 2.06390887954e-2))
+        p = multiplyAdd(p, s, Vector(repeating: -5.37397155531e-2))
+        p = multiplyAdd(p, s, Vector(repeating: 1.33314422036e-1))
+        p = multiplyAdd(p, s, Vector(repeating: -3.33332819422e-1))
+        let small = multiplyAdd(p * s, x, x)
+        let e = expOfNonPositive(Vector(repeating: -2) * magnitude)
+        let largeMagnitude = (Vector(repeating: 1) - e) / (Vector(repeating: 1) + e)
+        let signBit = unsafeBitCast(x, to: Bits.self) & Bits(repeating: 0x8000_0000)
+        let large = unsafeBitCast(unsafeBitCast(largeMagnitude, to: Bits.self) | signBit, to: Vector.self)
+        return large.replacing(with: small, where: magnitude .< Vector(repeating: 0.625))
+    }
+
+    /// `x` for `x > 0`, `alpha * (exp(x) - 1)` otherwise.
+    @inline(__always)
+    static func elu(_ x: Vector, alpha: Float) -> Vector {
+        let negative = Vector(repeating: alpha) * expMinusOneOfNonPositive(x)
+        return negative.replacing(with: x, where: x .> Vector(repeating: 0))
+    }
+
+    /// `log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))`.
+    @inline(__always)
+    static func softplus(_ x: Vector) -> Vector {
+        let tail = logOnePlusOfUnitInterval(expOfNonPositive(-absoluteValue(x)))
+        return pointwiseMax(x, Vector(repeating: 0)) + tail
+    }
+
+    /// `max(0, x)`, with the scalar definition's results for `-0` and NaN (both give 0).
+    @inline(__always)
+    static func relu(_ x: Vector) -> Vector {
+        Vector(repeating: 0).replacing(with: x, where: x .> Vector(repeating: 0))
+    }
+
+    /// `x` for `x >= 0`, `slope * x` otherwise.
+    @inline(__always)
+    static func leakyReLU(_ x: Vector, slope: Float) -> Vector {
+        (x * Vector(repeating: slope)).replacing(with: x, where: x .>= Vector(repeating: 0))
+    }
+}

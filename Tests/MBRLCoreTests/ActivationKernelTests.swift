@@ -1,0 +1,111 @@
+import Foundation
+import MBRLCore
+import Testing
+
+@Suite struct ActivationKernelTests {
+    static let activations: [Activation] = [
+        .identity, .relu, .leakyReLU, .leakyReLU(negativeSlope: 0.2), .silu, .tanh, .sigmoid, .elu,
+        .elu(alpha: 0.5), .softplus,
+    ]
+
+    /// A wide range of inputs: a fine grid on [-30, 30], a coarse one to +-120, powers of ten up
+    /// to the largest Float, tiny values and signed zeros.
+    static let inputs: [Float] = {
+        var values: [Float] = []
+        var x: Float = -30
+        while x <= 30 { values.append(x); x += 0.00731 }
+        x = -120
+        while x <= 120 { values.append(x); x += 0.377 }
+        for exponent in -38...38 {
+            let magnitude = Float("1e\(exponent)")!
+            values.append(magnitude)
+            values.append(-magnitude)
+            values.append(magnitude * 3.3)
+            values.append(-magnitude * 3.3)
+        }
+        values += [0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude,
+                   0.625, -0.625, 0.62499, -0.5, -0.50001, 87.3, -87.3, 88.7, -88.7, 1e-45, -1e-45]
+        return values.filter { $0.isFinite }
+    }()
+
+    func applied(_ activation: Activation, _ values: [Float]) -> [Float] {
+        var output = values
+        output.withUnsafeMutableBufferPointer { activation.apply(to: $0.baseAddress!, count: $0.count) }
+        return output
+    }
+
+    @Test func accurateAgainstExactValues() {
+        for activation in Self.activations {
+            let output = applied(activation, Self.inputs)
+            var worst = 0.0, worstInput: Float = 0
+            for (x, y) in zip(Self.inputs, output) {
+                let exact = exactActivation(activation, Double(x))
+                // Relative error, with an absolute floor near the subnormal range, where a
+                // Float has fewer significant bits.
+                let error = abs(Double(y) - exact) / max(abs(exact), 1e-37)
+                if !(error <= worst) { worst = error; worstInput = x }
+            }
+            #expect(worst < 2e-6, "\(activation.name): relative error \(worst) at x = \(worstInput)")
+        }
+    }
+
+    @Test func closeToScalarReference() {
+        for activation in Self.activations {
+            let output = applied(activation, Self.inputs)
+            for (x, y) in zip(Self.inputs, output) {
+                let scalar = activation.value(x)
+                // The scalar elu computes expf(x) - 1, which loses relative accuracy near 0, and
+                // the scalar silu's expf(-x) overflows below -88.7 (giving -0 instead of about
+                // -1e-37): allow those absolute errors.
+                var tolerance = 3e-6 * Double(abs(scalar)) + 1e-36
+                if case .elu(let alpha) = activation { tolerance += 1.2e-7 * Double(alpha) }
+                if !(abs(Double(y) - Double(scalar)) <= tolerance) {
+                    Issue.record("\(activation.name)(\(x)) = \(y), scalar \(scalar)")
+                    break
+                }
+            }
+        }
+    }
+
+    @Test func finiteAndSaturating() {
+        for activation in Self.activations {
+            let output = applied(activation, Self.inputs)
+            #expect(output.allSatisfy { $0.isFinite }, "\(activation.name) produced a non-finite value")
+        }
+        #expect(applied(.sigmoid, [100, -200, 20]) == [1, 0, 1])
+        #expect(applied(.tanh, [30, -30, 9, 1e30]) == [1, -1, 1, 1])
+        #expect(applied(.silu, [-200, 200, -1e30]) == [0, 200, 0])
+        #expect(applied(.softplus, [100, -200, 1e30]) == [100, 0, 1e30])
+        #expect(applied(.elu, [-100, 3]) == [-1, 3])
+        #expect(applied(.relu, [-0.0, -3, 2]).map(\.bitPattern) == [Float(0).bitPattern, 0, Float(2).bitPattern])
+    }
+
+    @Test func resultDoesNotDependOnPosition() {
+        var generator = RandomGenerator(seed: 9)
+        let values = (0..<53).map { _ in generator.nextUniformFloat(in: -12, 12) }
+        for activation in Self.activations {
+            let whole = applied(activation, values)
+            let oneByOne = values.map { applied(activation, [$0])[0] }
+            #expect(whole == oneByOne, "\(activation.name)")
+            let lanes = SIMD16<Float>(values[0..<16])
+            let vector = activation.value(lanes)
+            #expect((0..<16).allSatisfy { vector[$0] == whole[$0] }, "\(activation.name) SIMD16")
+        }
+    }
+
+    @Test func blockFormLeavesGapsAlone() {
+        var buffer = (0..<(5 * 23)).map { Float($0) * 0.1 - 5 }
+        let original = buffer
+        buffer.withUnsafeMutableBufferPointer { Activation.tanh.apply(to: $0.baseAddress!, rows: 5, columns: 19, stride: 23) }
+        for row in 0..<5 {
+            for column in 0..<23 {
+                let index = row * 23 + column
+                if column < 19 {
+                    #expect(abs(buffer[index] - tanhf(original[index])) <= 2e-7)
+                } else {
+                    #expect(buffer[index] == original[index])
+                }
+            }
+        }
+    }
+}
