@@ -1,6 +1,11 @@
 import Foundation
 
 /// The element types a checkpoint entry can hold, as named in the file's header.
+///
+/// ```swift
+/// let entry = try checkpoint.entry(named: "replayBuffer.episodes")
+/// if entry.elementType == .int64 { let episodes = try checkpoint.integers(named: entry.name) }
+/// ```
 public enum CheckpointElementType: String, Sendable, Codable, CaseIterable {
     /// 32-bit IEEE floats, little-endian (matrices, parameters, optimiser moments).
     case float32
@@ -20,6 +25,12 @@ public enum CheckpointElementType: String, Sendable, Codable, CaseIterable {
 }
 
 /// The name, element type and shape of one entry of a checkpoint.
+///
+/// ```swift
+/// for entry in checkpoint.entries where entry.elementType == .float32 {
+///     print(entry.name, entry.shape, entry.elementCount)
+/// }
+/// ```
 public struct CheckpointEntry: Sendable, Equatable {
     /// The entry's name, unique within its checkpoint.
     public var name: String

@@ -113,11 +113,16 @@ extension Matrix {
         return Float(total.squareRoot())
     }
 
-    /// The largest absolute difference to `other` (same shape).
+    /// The largest absolute difference to `other` (same shape); NaN when any difference is NaN
+    /// (a NaN entry, or infinities of the same sign), so a comparison with a tolerance fails.
     public func maxAbsoluteDifference(_ other: Matrix) -> Float {
         precondition(rows == other.rows && columns == other.columns, "Shapes differ")
         var largest: Float = 0
-        for index in 0..<values.count { largest = max(largest, abs(values[index] - other.values[index])) }
+        for index in 0..<values.count {
+            let difference = abs(values[index] - other.values[index])
+            if difference.isNaN { return .nan }
+            largest = max(largest, difference)
+        }
         return largest
     }
 }

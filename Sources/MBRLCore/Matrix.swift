@@ -45,6 +45,23 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
         return Matrix(rows: rows, columns: columns, values: values)
     }
 
+    private enum CodingKeys: String, CodingKey { case rows, columns, values }
+
+    /// Decodes a matrix, checking that the dimensions are non-negative and the values fill them.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rows = try container.decode(Int.self, forKey: .rows)
+        let columns = try container.decode(Int.self, forKey: .columns)
+        let values = try container.decode([Float].self, forKey: .values)
+        let (expected, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows >= 0, columns >= 0, !overflow, values.count == expected else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .values, in: container,
+                debugDescription: "a \(rows) x \(columns) matrix needs \(rows) * \(columns) values, got \(values.count)")
+        }
+        self.init(rows: rows, columns: columns, values: values)
+    }
+
     /// A matrix whose rows are `rowArrays`; every row must have the same length.
     public init(rowArrays: [[Float]]) {
         let columns = rowArrays.first?.count ?? 0

@@ -302,6 +302,7 @@ extension Normalizer: Codable {
         refreshDerivedStatistics()
     }
 
+    /// Encodes the statistics (or storage) exactly, so decoding restores an equal value.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(featureCount, forKey: .featureCount)

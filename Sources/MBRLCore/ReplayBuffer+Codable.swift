@@ -1,3 +1,10 @@
+/// JSON-friendly coding of the whole buffer (every float as a number): right for small buffers;
+/// large ones save compactly with `save(to:)` or `add(to:prefix:)`.
+///
+/// ```swift
+/// let data = try JSONEncoder().encode(buffer)
+/// let restored = try JSONDecoder().decode(ReplayBuffer.self, from: data)   // == buffer
+/// ```
 extension ReplayBuffer: Codable {
     private enum CodingKeys: String, CodingKey {
         case capacity, observationSize, actionSize
@@ -27,6 +34,7 @@ extension ReplayBuffer: Codable {
         ).get()
     }
 
+    /// Encodes the statistics (or storage) exactly, so decoding restores an equal value.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(capacity, forKey: .capacity)
