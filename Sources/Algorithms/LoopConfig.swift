@@ -1,0 +1,137 @@
+import MBRLCore
+
+/// The outer loop's settings. The lectures' MBRL versions are settings of this one loop:
+///
+/// - v0.5: `aggregateData: false`: collect `explorationEpisodes` with random actions, fit once,
+///   then act by planning without refitting.
+/// - v1.0: `aggregateData: true, trainEvery: 0`: the planner's own data is added and the model
+///   refit after every episode (fighting distribution shift).
+/// - v1.5 (MPC): `replanEvery: 1` and `trainEvery: N`: replan every step, execute the first
+///   action, refit every `N` environment steps. PETS is v1.5 with a probabilistic ensemble,
+///   trajectory sampling and CEM.
+public struct LoopConfig: DocumentedConfig, Equatable {
+    /// Episodes of random actions collected before the first fit.
+    public var explorationEpisodes = 1
+    /// Planned (or policy) episodes after exploration.
+    public var episodes = 10
+    /// Stop after this many environment steps in all (exploration included); 0 for no limit.
+    public var maxSteps = 0
+    /// Add the agent's own transitions to the data (v1.0 and later); false is v0.5.
+    public var aggregateData = true
+    /// Refit the model every this many environment steps (counting exploration, as mbrl-lib's
+    /// `freq_train_model`); 0 refits at the end of every episode instead.
+    public var trainEvery = 50
+    /// Replan every this many steps, executing the plan's next actions in between (1 is MPC).
+    public var replanEvery = 1
+    /// Evaluation episodes (no exploration noise, data not stored) after every `evaluateEvery`
+    /// training episodes; 0 for none.
+    public var evaluationEpisodes = 0
+    /// See `evaluationEpisodes`.
+    public var evaluateEvery = 1
+    /// Transitions the replay buffer holds.
+    public var bufferCapacity = 1_000_000
+    /// Write a checkpoint every this many episodes.
+    public var checkpointEvery = 1
+
+    public init() {}
+
+    public static let keyDescriptions = [
+        "explorationEpisodes": "episodes of random actions before the first model fit",
+        "episodes": "planned episodes after exploration",
+        "maxSteps": "stop after this many environment steps in all (0: no limit)",
+        "aggregateData": "add the agent's own data and refit (v1.0+); false fits once on exploration data (v0.5)",
+        "trainEvery": "refit every N environment steps (0: after every episode)",
+        "replanEvery": "replan every N steps (1: MPC)",
+        "evaluationEpisodes": "noise-free evaluation episodes after every evaluateEvery episodes (0: none)",
+        "evaluateEvery": "episodes between evaluations",
+        "bufferCapacity": "transitions kept in the replay buffer",
+        "checkpointEvery": "episodes between checkpoints",
+    ]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case explorationEpisodes, episodes, maxSteps, aggregateData, trainEvery, replanEvery
+        case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = LoopConfig()
+        explorationEpisodes = try container.decode(Int.self, forKey: .explorationEpisodes, default: defaults.explorationEpisodes, in: 0...1_000_000)
+        episodes = try container.decode(Int.self, forKey: .episodes, default: defaults.episodes, in: 0...10_000_000)
+        maxSteps = try container.decode(Int.self, forKey: .maxSteps, default: defaults.maxSteps, in: 0...Int.max)
+        aggregateData = try container.decode(Bool.self, forKey: .aggregateData, default: defaults.aggregateData)
+        trainEvery = try container.decode(Int.self, forKey: .trainEvery, default: defaults.trainEvery, in: 0...Int.max)
+        replanEvery = try container.decode(Int.self, forKey: .replanEvery, default: defaults.replanEvery, in: 1...100_000)
+        evaluationEpisodes = try container.decode(Int.self, forKey: .evaluationEpisodes, default: defaults.evaluationEpisodes, in: 0...10_000)
+        evaluateEvery = try container.decode(Int.self, forKey: .evaluateEvery, default: defaults.evaluateEvery, in: 1...1_000_000)
+        bufferCapacity = try container.decode(Int.self, forKey: .bufferCapacity, default: defaults.bufferCapacity, in: 1...Int.max)
+        checkpointEvery = try container.decode(Int.self, forKey: .checkpointEvery, default: defaults.checkpointEvery, in: 1...1_000_000)
+    }
+}
+
+/// How plans are scored through the model.
+public struct PlanningConfig: DocumentedConfig, Equatable {
+    /// Particles per candidate sequence.
+    public var particleCount = 20
+    /// How particles use an ensemble's members.
+    public var propagation = "random-model"
+    /// Reward source: `"environment"` (the environment's known reward function) or `"learned"`
+    /// (the model's reward head).
+    public var reward = "environment"
+    /// Discount of later rewards within the horizon.
+    public var discount: Float = 1
+
+    public init() {}
+
+    public static let keyDescriptions = [
+        "particleCount": "particles per candidate action sequence",
+        "propagation": "random-model (TS1), fixed-model (TS-infinity) or expectation",
+        "reward": "environment (the known reward function) or learned (the model's reward head)",
+        "discount": "discount of later rewards within the planning horizon",
+    ]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case particleCount, propagation, reward, discount }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        particleCount = try container.decode(Int.self, forKey: .particleCount, default: 20, in: 1...100_000)
+        propagation = try container.decode(String.self, forKey: .propagation, default: "random-model")
+        reward = try container.decode(String.self, forKey: .reward, default: "environment")
+        discount = try container.decode(Float.self, forKey: .discount, default: 1, in: 0.000_001...1)
+        guard ["environment", "learned"].contains(reward) else {
+            throw DecodingError.dataCorruptedError(forKey: .reward, in: container,
+                                                   debugDescription: "reward must be \"environment\" or \"learned\", got \"\(reward)\"")
+        }
+    }
+}
+
+/// Where and how a run writes its outputs.
+public struct OutputConfig: DocumentedConfig, Equatable {
+    /// The run directory; empty for `runs/<recipe name>-seed<seed>`.
+    public var directory = ""
+    /// Progress display: `"auto"` (a progress line on a terminal, log lines otherwise), `"lines"`
+    /// or `"quiet"`.
+    public var progress = "auto"
+
+    public init() {}
+
+    public static let keyDescriptions = [
+        "directory": "the run directory (empty: runs/<recipe name>-seed<seed>)",
+        "progress": "auto, lines or quiet",
+    ]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case directory, progress }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        directory = try container.decode(String.self, forKey: .directory, default: "")
+        progress = try container.decode(String.self, forKey: .progress, default: "auto")
+        guard ["auto", "lines", "quiet"].contains(progress) else {
+            throw DecodingError.dataCorruptedError(forKey: .progress, in: container,
+                                                   debugDescription: "progress must be auto, lines or quiet, got \"\(progress)\"")
+        }
+    }
+}

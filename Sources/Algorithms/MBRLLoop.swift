@@ -1,0 +1,345 @@
+import Dispatch
+import Foundation
+import MBRLCore
+import Models
+
+/// The outer loop every planning algorithm runs (collect, fit, plan, act, aggregate), built
+/// from a `Recipe`. The lectures' versions and PETS are settings of `LoopConfig`, not separate
+/// code.
+///
+/// ```swift
+/// let registry = ComponentRegistry()
+/// registerEnvironments(in: registry); registerModels(in: registry); registerPlanners(in: registry)
+/// let loop = try MBRLLoop(recipe: try Recipe.load(from: url), registry: registry)
+/// let summary = try loop.run()
+/// print(summary.trainingReturns)
+/// ```
+public final class MBRLLoop {
+    // MARK: - Components
+
+    /// The recipe, with overrides applied.
+    public let recipe: Recipe
+    /// The recipe with every default written out, as `recipe.json` stores it.
+    public let resolvedRecipe: JSONValue
+    var environment: any Environment
+    var model: any DynamicsModel
+    var planner: any Planner
+    let rewardFunction: (any RewardFunction)?
+    let terminationFunction: (any TerminationFunction)?
+    var planningModel: any PlanningModel
+    var buffer: ReplayBuffer
+
+    // MARK: - State saved in checkpoints
+
+    struct Position: Codable, Equatable {
+        /// Episodes of the schedule (exploration, then training) completed.
+        var scheduleIndex = 0
+        var totalSteps = 0
+        var modelFits = 0
+        var lastReport: ModelTrainingReport?
+        var recordCount = 0
+        var wallSecondsBefore = 0.0
+    }
+
+    var position = Position()
+    var explorationGenerator: RandomGenerator
+    var planningGenerator: RandomGenerator
+    var trainingGenerator: RandomGenerator
+    var episodeSeedGenerator: RandomGenerator
+    var evaluationSeedGenerator: RandomGenerator
+
+    // MARK: - Building
+
+    /// Builds and checks every component; incompatible components fail here, before any step.
+    public init(recipe: Recipe, registry: ComponentRegistry) throws {
+        self.recipe = recipe
+        let seed = recipe.seed
+        var modelSeedGenerator = RandomGenerator(seed: seed, stream: 4)
+        let (environment, environmentJSON) = try registry.environments.build(recipe.environment, context: .init(seed: seed), path: "environment")
+        let (model, modelJSON) = try registry.models.build(
+            recipe.model,
+            context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace,
+                           seed: modelSeedGenerator.next()),
+            path: "model")
+        let (planner, plannerJSON) = try registry.planners.build(
+            recipe.planner, context: .init(observationSize: model.observationSize, actionSpace: environment.actionSpace), path: "planner")
+        self.environment = environment
+        self.model = model
+        self.planner = planner
+
+        if recipe.planning.reward == "environment" {
+            guard let known = environment as? any KnownRewardEnvironment else {
+                throw RecipeError(path: "planning.reward",
+                                  message: "\(environment.id) has no known reward function; use \"learned\" with a model that has a reward head")
+            }
+            rewardFunction = known.rewardFunction
+            terminationFunction = known.terminationFunction
+        } else {
+            guard model.predictsRewards else {
+                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable it in the model's config)")
+            }
+            rewardFunction = nil
+            terminationFunction = nil
+        }
+        guard model.observationSize == environment.observationSize else {
+            throw RecipeError(path: "model", message: "the model predicts \(model.observationSize) observation entries but \(environment.id) has \(environment.observationSize)")
+        }
+        planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
+                                                       rewardFunction: rewardFunction, terminationFunction: terminationFunction,
+                                                       planning: recipe.planning)
+        do {
+            try planner.checkCompatibility(with: planningModel)
+        } catch {
+            throw RecipeError(path: "planner", message: "\(error)")
+        }
+        buffer = ReplayBuffer(capacity: recipe.loop.bufferCapacity, observationSize: environment.observationSize,
+                              actionSize: environment.actionSize)
+        explorationGenerator = RandomGenerator(seed: seed, stream: 1)
+        planningGenerator = RandomGenerator(seed: seed, stream: 2)
+        trainingGenerator = RandomGenerator(seed: seed, stream: 3)
+        episodeSeedGenerator = RandomGenerator(seed: seed, stream: 5)
+        evaluationSeedGenerator = RandomGenerator(seed: seed, stream: 6)
+
+        resolvedRecipe = .object([
+            "name": .string(recipe.name), "description": .string(recipe.description), "seed": .number(Double(seed)),
+            "environment": environmentJSON, "model": modelJSON, "planner": plannerJSON,
+            "planning": try JSONValue(encoding: recipe.planning), "loop": try JSONValue(encoding: recipe.loop),
+            "output": try JSONValue(encoding: recipe.output),
+        ])
+    }
+
+    /// The planning model a planner consumes: a tree-search simulator for planners that step
+    /// discrete actions, otherwise the particle-based sequence scorer.
+    static func makePlanningModel(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
+                                  rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
+                                  planning: PlanningConfig) throws -> any PlanningModel {
+        func open<M: DynamicsModel>(_ model: M) throws -> any PlanningModel {
+            if planner.requirements.contains(.discreteSimulation) {
+                return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
+                                                 terminationFunction: terminationFunction)
+            }
+            guard let propagation = PropagationMode(rawValue: planning.propagation)
+                ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
+                throw RecipeError(path: "planning.propagation",
+                                  message: "unknown propagation \"\(planning.propagation)\"; valid: random-model, fixed-model, expectation")
+            }
+            return try ModelEnvironment(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
+                                        terminationFunction: terminationFunction,
+                                        config: .init(particleCount: planning.particleCount, propagation: propagation, discount: planning.discount))
+        }
+        return try open(model)
+    }
+
+    // MARK: - Running
+
+    /// Runs the recipe to the end, writing the run directory; with `resume`, continues from the
+    /// directory's last checkpoint.
+    public func run(resume: Bool = false, allowOverwrite: Bool = false) throws -> RunSummary {
+        let recorder = try RunRecorder(directory: recipe.runDirectory)
+        let progress = ProgressReporter(setting: recipe.output.progress)
+        if resume {
+            try restore(from: recorder)
+            progress.note("resuming \(recipe.name) at episode \(position.scheduleIndex - recipe.loop.explorationEpisodes + 1) (\(position.totalSteps) steps done)")
+        } else {
+            try recorder.start(resolvedRecipe: resolvedRecipe, allowOverwrite: allowOverwrite)
+        }
+        let started = Date()
+        let loop = recipe.loop
+        let scheduleLength = loop.explorationEpisodes + loop.episodes
+        var secondsPerStep: Double?
+
+        while position.scheduleIndex < scheduleLength {
+            if loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
+            let isExploration = position.scheduleIndex < loop.explorationEpisodes
+            let episodeNumber = position.scheduleIndex - loop.explorationEpisodes + 1
+            let stepsLeftEstimate = Double(scheduleLength - position.scheduleIndex) * Double(max(1, meanEpisodeLength(recorder)))
+
+            // MARK: Fit before planning
+            if !isExploration, needsFitBeforeEpisode() {
+                try fitModel(progress: progress)
+            }
+
+            // MARK: Collect one episode
+            let outcome = try runEpisode(explore: isExploration, evaluate: false,
+                                         seed: episodeSeedGenerator.next(), progress: progress, episodeNumber: episodeNumber,
+                                         secondsPerStep: secondsPerStep, stepsLeft: stepsLeftEstimate)
+            position.scheduleIndex += 1
+            if let perStep = outcome.secondsPerStep { secondsPerStep = perStep }
+            let record = EpisodeRecord(
+                episode: episodeNumber, phase: isExploration ? "exploration" : "training",
+                episodeReturn: outcome.episodeReturn, length: outcome.length, totalSteps: position.totalSteps,
+                modelFits: position.modelFits, trainingLoss: position.lastReport?.trainingLoss,
+                validationScore: position.lastReport?.validationScore,
+                planningSecondsPerAction: outcome.planningSecondsPerAction,
+                wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
+            try recorder.append(record)
+            let secondsLeft = secondsPerStep.map { $0 * Double(scheduleLength - position.scheduleIndex) * Double(max(1, meanEpisodeLength(recorder))) }
+            progress.finished(record, of: loop.episodes, secondsLeft: secondsLeft)
+
+            // MARK: Evaluate
+            if !isExploration, loop.evaluationEpisodes > 0, episodeNumber % loop.evaluateEvery == 0 {
+                for _ in 0..<loop.evaluationEpisodes {
+                    let evaluation = try runEpisode(explore: false, evaluate: true, seed: evaluationSeedGenerator.next(),
+                                                    progress: progress, episodeNumber: episodeNumber, secondsPerStep: nil, stepsLeft: 0)
+                    let evaluationRecord = EpisodeRecord(
+                        episode: episodeNumber, phase: "evaluation", episodeReturn: evaluation.episodeReturn,
+                        length: evaluation.length, totalSteps: position.totalSteps, modelFits: position.modelFits,
+                        trainingLoss: position.lastReport?.trainingLoss, validationScore: position.lastReport?.validationScore,
+                        planningSecondsPerAction: evaluation.planningSecondsPerAction,
+                        wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
+                    try recorder.append(evaluationRecord)
+                    progress.finished(evaluationRecord, of: loop.episodes, secondsLeft: nil)
+                }
+            }
+
+            // MARK: Checkpoint
+            position.recordCount = recorder.records.count
+            if position.scheduleIndex % loop.checkpointEvery == 0 || position.scheduleIndex == scheduleLength {
+                try saveCheckpoint(to: recorder, wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
+            }
+        }
+        let wall = position.wallSecondsBefore + Date().timeIntervalSince(started)
+        position.recordCount = recorder.records.count
+        try saveCheckpoint(to: recorder, wallSeconds: wall)
+        let summary = RunSummary(recipe: recipe.name, seed: recipe.seed, records: recorder.records,
+                                 modelFits: position.modelFits, wallSeconds: wall)
+        try recorder.finish(summary: summary, title: recipe.name)
+        progress.note("run finished: \(summary.trainingEpisodes) episodes, \(summary.totalSteps) steps, outputs in \(recorder.directory.path)")
+        return summary
+    }
+
+    struct EpisodeOutcome {
+        var episodeReturn: Double
+        var length: Int
+        var planningSecondsPerAction: Double
+        var secondsPerStep: Double?
+    }
+
+    /// One episode: random actions when exploring, otherwise planned (replanning every
+    /// `replanEvery` steps). Training episodes store their data and may refit mid-episode.
+    func runEpisode(explore: Bool, evaluate: Bool, seed: UInt64, progress: ProgressReporter, episodeNumber: Int,
+                    secondsPerStep: Double?, stepsLeft: Double) throws -> EpisodeOutcome {
+        let loop = recipe.loop
+        var observation = try environment.reset(seed: seed)
+        planner.reset()
+        var episodeReturn = 0.0, length = 0, planningSeconds = 0.0, plannedActions = 0
+        var plan: Plan?
+        var planRow = 0
+        let episodeStart = DispatchTime.now().uptimeNanoseconds
+        let randomPolicy = RandomPolicy(actionSpace: environment.actionSpace)
+        while true {
+            if !explore && !evaluate && loop.aggregateData && loop.trainEvery > 0
+                && position.totalSteps % loop.trainEvery == 0 && length > 0 {
+                try fitModel(progress: progress)
+                plan = nil
+            }
+            let action: [Float]
+            if explore {
+                action = try randomPolicy.action(for: observation, mode: .exploration, generator: &explorationGenerator)
+            } else {
+                if plan == nil || planRow >= loop.replanEvery || planRow >= (plan?.actions.rows ?? 0) {
+                    let planStart = DispatchTime.now().uptimeNanoseconds
+                    plan = try planner.plan(from: observation, model: planningModel, generator: &planningGenerator)
+                    planningSeconds += Double(DispatchTime.now().uptimeNanoseconds - planStart) / 1e9
+                    planRow = 0
+                }
+                action = plan?.actions.row(planRow) ?? []
+                planRow += 1
+                plannedActions += 1
+            }
+            let step = try environment.step(action)
+            if !evaluate {
+                if explore || loop.aggregateData {
+                    try buffer.append(Transition(observation: observation, action: action, step: step))
+                }
+                position.totalSteps += 1
+            }
+            episodeReturn += Double(step.reward)
+            length += 1
+            observation = step.observation
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
+            let rate = Double(length) / max(elapsed, 1e-9)
+            progress.update(episode: episodeNumber, phase: evaluate ? "evaluation" : explore ? "exploration" : "training",
+                            step: length, episodeReturn: episodeReturn, stepsPerSecond: rate,
+                            secondsLeft: secondsPerStep.map { $0 * max(0, stepsLeft - Double(length)) })
+            if step.isDone { break }
+            if !evaluate && loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
+        return EpisodeOutcome(episodeReturn: episodeReturn, length: length,
+                              planningSecondsPerAction: plannedActions > 0 ? planningSeconds / Double(plannedActions) : 0,
+                              secondsPerStep: explore || evaluate ? nil : elapsed / Double(max(length, 1)))
+    }
+
+    // MARK: - Model fitting
+
+    /// Whether the model must be fitted before the next training episode: it was never fitted,
+    /// or the loop refits after every episode (`trainEvery == 0`) with data aggregation on.
+    func needsFitBeforeEpisode() -> Bool {
+        guard model is any TrainableDynamicsModel else { return false }
+        if position.modelFits == 0 { return true }
+        return recipe.loop.aggregateData && recipe.loop.trainEvery == 0
+    }
+
+    /// Fits the model to everything in the buffer and rebuilds the planning model around it.
+    func fitModel(progress: ProgressReporter) throws {
+        guard var trainable = model as? any TrainableDynamicsModel else { return }
+        guard !buffer.isEmpty else {
+            throw RecipeError(path: "loop.explorationEpisodes", message: "the model has no data to fit; collect at least one exploration episode")
+        }
+        let report = try trainable.train(on: buffer, generator: &trainingGenerator)
+        model = trainable
+        position.modelFits += 1
+        position.lastReport = report
+        planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
+                                                       rewardFunction: rewardFunction, terminationFunction: terminationFunction,
+                                                       planning: recipe.planning)
+    }
+
+    func meanEpisodeLength(_ recorder: RunRecorder) -> Int {
+        let lengths = recorder.records.filter { $0.phase != "evaluation" }.map(\.length)
+        return lengths.isEmpty ? 200 : lengths.reduce(0, +) / lengths.count
+    }
+
+    // MARK: - Checkpoints
+
+    func saveCheckpoint(to recorder: RunRecorder, wallSeconds: Double) throws {
+        var writer = CheckpointWriter()
+        buffer.add(to: &writer, prefix: "replayBuffer")
+        if let trainable = model as? any TrainableDynamicsModel, position.modelFits > 0 {
+            try trainable.write(to: &writer, prefix: "model")
+        }
+        var saved = position
+        saved.wallSecondsBefore = wallSeconds
+        writer.setMetadata(saved, forKey: "position")
+        writer.setMetadata([explorationGenerator, planningGenerator, trainingGenerator, episodeSeedGenerator, evaluationSeedGenerator],
+                           forKey: "generators")
+        writer.setMetadata(resolvedRecipe, forKey: "recipe")
+        try writer.write(to: recorder.checkpointURL)
+    }
+
+    func restore(from recorder: RunRecorder) throws {
+        guard FileManager.default.fileExists(atPath: recorder.checkpointURL.path) else {
+            throw MBRLError.invalidArgument("\(recorder.directory.path) has no checkpoint to resume from (checkpoint.mbrl)")
+        }
+        let checkpoint = try Checkpoint(contentsOf: recorder.checkpointURL)
+        let saved = try checkpoint.metadata(Position.self, forKey: "position")
+        buffer = try ReplayBuffer(checkpoint: checkpoint, prefix: "replayBuffer")
+        if saved.modelFits > 0, var trainable = model as? any TrainableDynamicsModel {
+            try trainable.read(from: checkpoint, prefix: "model")
+            model = trainable
+            planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
+                                                           rewardFunction: rewardFunction, terminationFunction: terminationFunction,
+                                                           planning: recipe.planning)
+        }
+        let generators = try checkpoint.metadata([RandomGenerator].self, forKey: "generators")
+        guard generators.count == 5 else { throw MBRLError.fileFormat("checkpoint holds \(generators.count) generators, expected 5") }
+        explorationGenerator = generators[0]
+        planningGenerator = generators[1]
+        trainingGenerator = generators[2]
+        episodeSeedGenerator = generators[3]
+        evaluationSeedGenerator = generators[4]
+        position = saved
+        try recorder.truncate(toRecords: saved.recordCount)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MBRLCore
+
+/// A run described as data: the environment, the model, the planner, how plans are scored, the
+/// loop's settings, the seed and where outputs go. Every key but `environment` has a default;
+/// sizes that depend on the environment are filled in when the recipe is built.
+///
+/// ```json
+/// {
+///   "name": "pets-cartpole",
+///   "seed": 0,
+///   "environment": "ContinuousCartPole-v0",
+///   "model": {"type": "gaussian-ensemble", "ensembleSize": 7},
+///   "planner": {"type": "cem", "population": 350, "horizon": 15},
+///   "planning": {"particleCount": 20, "propagation": "random-model"},
+///   "loop": {"explorationEpisodes": 1, "episodes": 10, "trainEvery": 50}
+/// }
+/// ```
+public struct Recipe: Sendable {
+    /// A short name for logs and the default run directory.
+    public var name: String
+    /// One-line description.
+    public var description: String
+    /// The seed every generator of the run derives from.
+    public var seed: UInt64
+    /// The environment: a registered name or `{"type": name, ...config}`.
+    public var environment: JSONValue
+    /// The dynamics model (default `"gaussian-ensemble"`).
+    public var model: JSONValue
+    /// The planner (default `"cem"`).
+    public var planner: JSONValue
+    /// How plans are scored through the model.
+    public var planning: PlanningConfig
+    /// The outer loop's settings.
+    public var loop: LoopConfig
+    /// Where outputs go.
+    public var output: OutputConfig
+
+    static let topLevelKeys = ["name", "description", "seed", "environment", "model", "planner", "planning", "loop", "output"]
+
+    /// Reads the recipe at `url`, applies `overrides` (`key.path=value`, as `--set` gives them),
+    /// and decodes it. Errors name the file and the JSON path.
+    public static func load(from url: URL, overrides: [String] = []) throws -> Recipe {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw RecipeError(path: "", message: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        var json: JSONValue
+        do {
+            json = try JSONValue(parsing: text)
+        } catch {
+            throw RecipeError(path: "", message: "\(url.path) is \(error)")
+        }
+        try applyOverrides(overrides, to: &json)
+        var recipe = try Recipe(json: json)
+        if recipe.name.isEmpty { recipe.name = url.deletingPathExtension().lastPathComponent }
+        return recipe
+    }
+
+    /// Applies `key.path=value` overrides to a recipe's JSON.
+    public static func applyOverrides(_ overrides: [String], to json: inout JSONValue) throws {
+        for override in overrides {
+            guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
+                throw RecipeError(path: "", message: "--set takes key.path=value, got \"\(override)\"")
+            }
+            let path = override[..<equals].split(separator: ".").map(String.init)
+            let value = JSONValue.parsingCommandLineValue(String(override[override.index(after: equals)...]))
+            guard let first = path.first, topLevelKeys.contains(first) else {
+                throw RecipeError(path: String(override[..<equals]),
+                                  message: "unknown recipe key\(NameSuggestions.hint(for: path.first ?? "", in: topLevelKeys)); top-level keys: \(topLevelKeys.joined(separator: ", "))")
+            }
+            try json.set(path: path, to: value)
+        }
+    }
+
+    /// Decodes a recipe from JSON, rejecting unknown keys with their path.
+    public init(json: JSONValue) throws {
+        guard case .object(let members) = json else {
+            throw RecipeError(path: "", message: "a recipe is a JSON object, got a \(json.kindName)")
+        }
+        for key in members.keys.sorted() where !Recipe.topLevelKeys.contains(key) {
+            throw RecipeError(path: key, message: "unknown recipe key\(NameSuggestions.hint(for: key, in: Recipe.topLevelKeys)); valid keys: \(Recipe.topLevelKeys.joined(separator: ", "))")
+        }
+        func decode<T: Decodable>(_ type: T.Type, _ key: String, default defaultValue: T) throws -> T {
+            guard let value = members[key] else { return defaultValue }
+            do { return try value.decode(type) } catch {
+                throw RecipeError(path: key, message: JSONValue.describe(error, pathPrefix: [key]))
+            }
+        }
+        name = try decode(String.self, "name", default: "")
+        description = try decode(String.self, "description", default: "")
+        let seedValue = try decode(Int64.self, "seed", default: 0)
+        guard seedValue >= 0 else { throw RecipeError(path: "seed", message: "the seed must be 0 or more, got \(seedValue)") }
+        seed = UInt64(seedValue)
+        guard let environment = members["environment"] else {
+            throw RecipeError(path: "environment", message: "a recipe needs an environment, for example \"environment\": \"Pendulum-v1\"")
+        }
+        self.environment = environment
+        model = members["model"] ?? .string("gaussian-ensemble")
+        planner = members["planner"] ?? .string("cem")
+        planning = try decode(PlanningConfig.self, "planning", default: PlanningConfig())
+        loop = try decode(LoopConfig.self, "loop", default: LoopConfig())
+        output = try decode(OutputConfig.self, "output", default: OutputConfig())
+    }
+
+    /// The run directory: `output.directory`, or `runs/<name>-seed<seed>`.
+    public var runDirectory: URL {
+        URL(fileURLWithPath: output.directory.isEmpty ? "runs/\(name.isEmpty ? "run" : name)-seed\(seed)" : output.directory)
+    }
+}

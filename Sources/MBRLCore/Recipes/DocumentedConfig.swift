@@ -1,0 +1,28 @@
+/// A component's recipe settings: `Codable`, every key optional with a default (`init()` gives
+/// the defaults), and a one-line description per key for `mbrl-run describe`.
+///
+/// ```swift
+/// public struct Config: DocumentedConfig {
+///     public var particleCount = 20
+///     public init() {}
+///     public static let keyDescriptions = ["particleCount": "particles per action sequence"]
+/// }
+/// ```
+public protocol DocumentedConfig: Codable, Sendable {
+    /// The configuration with every default.
+    init()
+    /// A one-line description of each key, by key.
+    static var keyDescriptions: [String: String] { get }
+}
+
+extension DocumentedConfig {
+    /// Each key with its JSON type, default and description, sorted by key.
+    public static func keyDocumentation() -> [ComponentRegistry.KeyDocumentation] {
+        let defaults = ((try? JSONValue(encoding: Self())) ?? .object([:])).objectMembers
+        let keys = Set(defaults.keys).union(keyDescriptions.keys).sorted()
+        return keys.map { key in
+            let value = defaults[key] ?? .null
+            return .init(name: key, type: value.kindName, defaultValue: value, summary: keyDescriptions[key] ?? "")
+        }
+    }
+}
