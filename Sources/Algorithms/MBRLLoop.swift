@@ -343,3 +343,40 @@ public final class MBRLLoop {
         try recorder.truncate(toRecords: saved.recordCount)
     }
 }
+
+// MARK: - Evaluating a saved agent
+
+extension MBRLLoop {
+    /// Loads the model from `directory`'s checkpoint and runs `episodes` evaluation episodes
+    /// (planning without exploration, data not stored), returning their records.
+    public func evaluateSaved(directory: URL, episodes: Int, seed: UInt64) throws -> [EpisodeRecord] {
+        let recorder = try RunRecorder(directory: directory)
+        guard FileManager.default.fileExists(atPath: recorder.checkpointURL.path) else {
+            throw MBRLError.invalidArgument("\(directory.path) has no checkpoint.mbrl to evaluate")
+        }
+        let checkpoint = try Checkpoint(contentsOf: recorder.checkpointURL)
+        let saved = try checkpoint.metadata(Position.self, forKey: "position")
+        if saved.modelFits > 0, var trainable = model as? any TrainableDynamicsModel {
+            try trainable.read(from: checkpoint, prefix: "model")
+            model = trainable
+            planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
+                                                           rewardFunction: rewardFunction, terminationFunction: terminationFunction,
+                                                           planning: recipe.planning)
+        }
+        evaluationSeedGenerator = RandomGenerator(seed: seed, stream: 7)
+        planningGenerator = RandomGenerator(seed: seed, stream: 8)
+        let progress = ProgressReporter(setting: recipe.output.progress)
+        var records: [EpisodeRecord] = []
+        for index in 0..<episodes {
+            let outcome = try runEpisode(explore: false, evaluate: true, seed: evaluationSeedGenerator.next(), progress: progress,
+                                         episodeNumber: index + 1, secondsPerStep: nil, stepsLeft: 0)
+            let record = EpisodeRecord(episode: index + 1, phase: "evaluation", episodeReturn: outcome.episodeReturn,
+                                       length: outcome.length, totalSteps: saved.totalSteps, modelFits: saved.modelFits,
+                                       trainingLoss: saved.lastReport?.trainingLoss, validationScore: saved.lastReport?.validationScore,
+                                       planningSecondsPerAction: outcome.planningSecondsPerAction, wallSeconds: 0)
+            progress.finished(record, of: episodes, secondsLeft: nil)
+            records.append(record)
+        }
+        return records
+    }
+}

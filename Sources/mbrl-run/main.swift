@@ -12,9 +12,14 @@ let usage = """
     mbrl-run: compose and run model-based reinforcement learning from JSON recipes.
 
     Usage:
-      mbrl-run run RECIPE          run a recipe (the main job)
+      mbrl-run run RECIPE          run a recipe (the main job); --resume DIR continues a run
+      mbrl-run validate RECIPE     check a recipe and print it with every default
+      mbrl-run list                every registered component
+      mbrl-run describe NAME       a component's settings, types and defaults
+      mbrl-run eval DIR            play a saved agent
+      mbrl-run plot DIR...         learning curves of one or several runs
       mbrl-run rollout --env ID    step an environment, one JSON line per step
-      mbrl-run bench gemm          measure the matrix-multiplication engine
+      mbrl-run bench ...           performance measurements
       mbrl-run --help              this text; 'mbrl-run COMMAND --help' for a command
     """
 
@@ -33,15 +38,29 @@ do {
     switch command {
     case "run":
         try RunCommand.main(rest)
+    case "validate":
+        try ValidateCommand.main(rest)
+    case "list":
+        try ListCommand.main(rest)
+    case "describe":
+        try DescribeCommand.main(rest)
+    case "eval":
+        try EvalCommand.main(rest)
+    case "plot":
+        try PlotCommand.main(rest)
     case "rollout":
         try RolloutCommand.main(rest)
     case "bench":
         try BenchCommand.main(rest)
     default:
-        throw UsageError("unknown command '\(command)'; commands: run, rollout, bench")
+        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench"]
+        throw UsageError("unknown command '\(command)'\(NameSuggestions.hint(for: command, in: commands)) Commands: \(commands.joined(separator: ", "))")
     }
     exit(ExitCode.success.rawValue)
 } catch let error as UsageError {
+    standardError("mbrl-run: \(error.description)")
+    exit(ExitCode.badInput.rawValue)
+} catch let error as RecipeError {
     standardError("mbrl-run: \(error.description)")
     exit(ExitCode.badInput.rawValue)
 } catch let error as MBRLError {
