@@ -54,6 +54,11 @@ let package = Package(
             swiftSettings: optimisedSettings
         ),
         .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
+        .testTarget(
+            name: "AlgorithmsTests",
+            dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
+            swiftSettings: optimisedSettings
+        ),
         .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "EnvsTests",

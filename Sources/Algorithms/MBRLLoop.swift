@@ -36,6 +36,8 @@ public final class MBRLLoop {
         var scheduleIndex = 0
         var totalSteps = 0
         var modelFits = 0
+        /// `totalSteps` at the latest fit (so a fit is not repeated at the same step).
+        var lastFitStep = -1
         var lastReport: ModelTrainingReport?
         var recordCount = 0
         var wallSecondsBefore = 0.0
@@ -229,7 +231,7 @@ public final class MBRLLoop {
         let randomPolicy = RandomPolicy(actionSpace: environment.actionSpace)
         while true {
             if !explore && !evaluate && loop.aggregateData && loop.trainEvery > 0
-                && position.totalSteps % loop.trainEvery == 0 && length > 0 {
+                && position.totalSteps % loop.trainEvery == 0 && position.lastFitStep != position.totalSteps {
                 try fitModel(progress: progress)
                 plan = nil
             }
@@ -290,6 +292,7 @@ public final class MBRLLoop {
         let report = try trainable.train(on: buffer, generator: &trainingGenerator)
         model = trainable
         position.modelFits += 1
+        position.lastFitStep = position.totalSteps
         position.lastReport = report
         planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
                                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction,

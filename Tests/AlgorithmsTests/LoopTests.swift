@@ -1,0 +1,81 @@
+import Algorithms
+import Foundation
+import MBRLCore
+import Testing
+
+@Suite(.serialized) struct LoopTests {
+    func pendulumRecipe(directory: URL, extra: String = "") throws -> Recipe {
+        try Recipe(json: try JSONValue(parsing: """
+            {"name": "test", "seed": 3, "environment": "Pendulum-v1", "model": "least-squares",
+             "planner": {"type": "test-shooting", "candidates": 32, "horizon": 5},
+             "planning": {"particleCount": 1},
+             "loop": {"explorationEpisodes": 1, "episodes": 3, "trainEvery": 100, "maxSteps": 0 \(extra)},
+             "output": {"directory": "\(directory.path)", "progress": "quiet"}}
+            """))
+    }
+
+    @Test func runWritesEveryOutput() throws {
+        let directory = temporaryDirectory("loop-outputs")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let summary = try MBRLLoop(recipe: try pendulumRecipe(directory: directory), registry: makeTestRegistry()).run()
+        #expect(summary.trainingEpisodes == 3)
+        #expect(summary.totalSteps == 800)
+        // Fits at the start of training (step 200), then at steps 300, 400, ..., 700.
+        #expect(summary.modelFits == 6)
+        for file in ["recipe.json", "metrics.csv", "events.jsonl", "summary.json", "checkpoint.mbrl", "learning_curve.svg"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file) missing")
+        }
+        let metrics = try String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(metrics.count == 5)  // header, 1 exploration, 3 training
+        let resolved = try JSONValue(parsing: String(contentsOf: directory.appendingPathComponent("recipe.json"), encoding: .utf8))
+        #expect(resolved["planner"]?["candidates"] == .number(32))
+        #expect(resolved["loop"]?["replanEvery"] == .number(1))   // defaults written out
+        #expect(resolved["model"]?["type"] == .string("least-squares"))
+        // A second run into the same directory is refused rather than overwriting it.
+        #expect(throws: MBRLError.self) {
+            _ = try MBRLLoop(recipe: try pendulumRecipe(directory: directory), registry: makeTestRegistry()).run()
+        }
+    }
+
+    @Test func resumedRunEndsWithTheSameMetricsAsAnUninterruptedOne() throws {
+        let uninterrupted = temporaryDirectory("loop-whole")
+        let interrupted = temporaryDirectory("loop-resumed")
+        defer {
+            try? FileManager.default.removeItem(at: uninterrupted)
+            try? FileManager.default.removeItem(at: interrupted)
+        }
+        let whole = try MBRLLoop(recipe: try pendulumRecipe(directory: uninterrupted), registry: makeTestRegistry()).run()
+
+        // The same run, failing in the middle of its third training episode (after 2.5 x 200 plans).
+        var failing = try pendulumRecipe(directory: interrupted)
+        failing.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 32, "horizon": 5, "failAfterPlans": 500}"#)
+        TestShootingPlanner.plansMade = 0
+        #expect(throws: MBRLError.self) { _ = try MBRLLoop(recipe: failing, registry: makeTestRegistry()).run() }
+        let partial = try String(contentsOf: interrupted.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(partial.split(separator: "\n").count == 4)  // header, exploration, 2 training episodes
+
+        // Resume with the original planner settings (the failure switch is test-only).
+        var resumed = try Recipe.load(from: interrupted.appendingPathComponent("recipe.json"),
+                                      overrides: ["planner.failAfterPlans=0"])
+        resumed.output.directory = interrupted.path
+        let finished = try MBRLLoop(recipe: resumed, registry: makeTestRegistry()).run(resume: true)
+        #expect(finished.trainingReturns == whole.trainingReturns)
+        #expect(finished.totalSteps == whole.totalSteps && finished.modelFits == whole.modelFits)
+        func deterministicColumns(_ url: URL) throws -> [String] {
+            try String(contentsOf: url.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(8).joined(separator: ",") }
+        }
+        #expect(try deterministicColumns(interrupted) == deterministicColumns(uninterrupted))
+    }
+
+    @Test func versionZeroPointFiveFitsOnceAndNeverStoresPlannedData() throws {
+        let directory = temporaryDirectory("loop-v05")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recipe = try pendulumRecipe(directory: directory, extra: #", "aggregateData": false"#)
+        let summary = try MBRLLoop(recipe: recipe, registry: makeTestRegistry()).run()
+        #expect(summary.modelFits == 1)
+        let checkpoint = try Checkpoint(contentsOf: directory.appendingPathComponent("checkpoint.mbrl"))
+        let buffer = try ReplayBuffer(checkpoint: checkpoint, prefix: "replayBuffer")
+        #expect(buffer.count == 200)  // only the exploration episode
+    }
+}
