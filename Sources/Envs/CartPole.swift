@@ -91,18 +91,7 @@ public struct CartPole: Environment {
         let force = chosen == 1 ? Self.forceMagnitude : -Self.forceMagnitude
         state = Self.eulerStep(state, force: force)
         let terminated = Self.isTerminal(x: state[0], theta: state[2])
-        var info: [String: Double] = [:]
-        let reward: Float
-        if !terminated {
-            reward = 1
-        } else if let beyond = stepsBeyondTerminated {
-            stepsBeyondTerminated = beyond + 1
-            info["steps_beyond_terminated"] = Double(beyond + 1)
-            reward = 0
-        } else {
-            stepsBeyondTerminated = 0
-            reward = 1
-        }
+        let (reward, info) = CartPole.reward(terminated: terminated, stepsBeyondTerminated: &stepsBeyondTerminated)
         return StepResult(observation: currentObservation, reward: reward, terminated: terminated,
                           truncated: false, info: info)
     }
@@ -111,6 +100,18 @@ public struct CartPole: Environment {
     public var currentObservation: [Float] { state.map { Float($0) } }
 
     // MARK: - Dynamics shared with ContinuousCartPole
+
+    /// Gymnasium's reward rule: 1 per step up to and including the terminating one, then 0 for
+    /// every step taken after termination (counted in `info["steps_beyond_terminated"]`).
+    static func reward(terminated: Bool, stepsBeyondTerminated: inout Int?) -> (reward: Float, info: [String: Double]) {
+        guard terminated else { return (1, [:]) }
+        guard let beyond = stepsBeyondTerminated else {
+            stepsBeyondTerminated = 0
+            return (1, [:])
+        }
+        stepsBeyondTerminated = beyond + 1
+        return (0, ["steps_beyond_terminated": Double(beyond + 1)])
+    }
 
     static func drawInitialState(using generator: inout RandomGenerator) -> [Double] {
         (0..<4).map { _ in ClassicControl.uniform(-0.05, 0.05, using: &generator) }

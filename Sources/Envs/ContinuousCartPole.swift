@@ -55,18 +55,7 @@ public struct ContinuousCartPole: Environment {
         // mbrl-lib squares with `** 2` (the C library's pow), Gymnasium 1.x with `np.square`.
         state = CartPole.eulerStep(state, force: force, square: LibmPower.square)
         let terminated = CartPole.isTerminal(x: state[0], theta: state[2])
-        var info: [String: Double] = [:]
-        let reward: Float
-        if !terminated {
-            reward = 1
-        } else if let beyond = stepsBeyondTerminated {
-            stepsBeyondTerminated = beyond + 1
-            info["steps_beyond_terminated"] = Double(beyond + 1)
-            reward = 0
-        } else {
-            stepsBeyondTerminated = 0
-            reward = 1
-        }
+        let (reward, info) = CartPole.reward(terminated: terminated, stepsBeyondTerminated: &stepsBeyondTerminated)
         return StepResult(observation: currentObservation, reward: reward, terminated: terminated,
                           truncated: false, info: info)
     }
