@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
             swiftSettings: optimisedSettings
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models"], swiftSettings: optimisedSettings),
+        .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models", "Envs"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "EnvsTests",
             dependencies: ["MBRLCore", "Envs"],

@@ -1,0 +1,129 @@
+import Foundation
+import MBRLCore
+
+/// One multilayer perceptron predicting a Gaussian over the next observation (and the reward
+/// when learned): a mean head and a log-variance head soft-bounded by learnable bounds
+/// (`lv = max - softplus(max - raw)`, then `min + softplus(lv - min)`), trained by Gaussian
+/// negative log-likelihood plus `0.01 * (sum(maxLogVariance) - sum(minLogVariance))` (PETS,
+/// Chua et al. 2018, appendix A.1; mbrl-lib's `GaussianMLP` with one member).
+///
+/// It is a `DynamicsEnsemble` of one member (`ensemble`), with every option of one: delta
+/// targets, input and output normalisation, reward and termination heads, the multi-step loss,
+/// checkpoints. Its predictions sample from the Gaussian with the generator; its
+/// `predictiveDistribution` reports the predicted (aleatoric) variance and no epistemic
+/// variance. For epistemic uncertainty use a `DynamicsEnsemble` of several members.
+///
+/// ```swift
+/// var generator = RandomGenerator(seed: 0)
+/// var model = try GaussianMLP(config: DynamicsModelConfig(hiddenSizes: [64, 64]),
+///                             observationSize: 3, actionSpace: pendulum.actionSpace, generator: &generator)
+/// try model.train(on: buffer, generator: &generator)
+/// let distribution = try model.predictiveDistribution(observations: states, actions: actions)
+/// let noise = distribution.aleatoricVariance                      // [B, 3]
+/// ```
+public struct GaussianMLP: Sendable, Equatable {
+    /// The one-member ensemble that does the work.
+    public private(set) var ensemble: DynamicsEnsemble
+
+    /// A freshly initialised model; `config.kind`, `ensembleSize` and `eliteCount` are set to a
+    /// single Gaussian network.
+    ///
+    /// - Throws: `MBRLError.invalidArgument` when a setting is out of range.
+    public init(config: DynamicsModelConfig = DynamicsModelConfig(), observationSize: Int, actionSpace: Space,
+                generator: inout RandomGenerator) throws {
+        var single = config
+        single.kind = .gaussian
+        single.ensembleSize = 1
+        single.eliteCount = 1
+        ensemble = try DynamicsEnsemble(config: single, observationSize: observationSize,
+                                        actionSpace: actionSpace, generator: &generator)
+    }
+
+    /// The model `write(to:prefix:)` stored under `prefix`.
+    ///
+    /// - Throws: `MBRLError.fileFormat` when the checkpoint is damaged,
+    ///   `MBRLError.incompatible` when it holds another kind or an ensemble.
+    public init(checkpoint: Checkpoint, prefix: String) throws {
+        let loaded = try DynamicsEnsemble(checkpoint: checkpoint, prefix: prefix)
+        guard loaded.config.kind == .gaussian, loaded.ensembleSize == 1 else {
+            throw MBRLError.incompatible(
+                "checkpoint '\(checkpoint.source)', model '\(prefix)' holds a \(loaded.config.kind.rawValue) model of \(loaded.ensembleSize) members, not a GaussianMLP")
+        }
+        ensemble = loaded
+    }
+
+    /// The settings the model was built with.
+    public var config: DynamicsModelConfig { ensemble.config }
+
+    /// The training loss of `batch` (stacked for one member) and its gradients (see
+    /// `DynamicsEnsemble.lossAndGradients(for:)`).
+    public func lossAndGradients(for batch: ModelTrainingBatch) throws -> ModelLoss {
+        try ensemble.lossAndGradients(for: batch)
+    }
+
+    /// Fits the normalisers to `data` (see `DynamicsEnsemble.fitNormalizers(to:)`).
+    public mutating func fitNormalizers(to data: TransitionBatch) throws {
+        try ensemble.fitNormalizers(to: data)
+    }
+
+    /// Fits the model with its trainer, calling `onEpoch` after every epoch.
+    @discardableResult
+    public mutating func train(on buffer: ReplayBuffer, generator: inout RandomGenerator,
+                               onEpoch: (ModelTrainingEpoch) -> Void) throws -> ModelTrainingResult {
+        try ensemble.train(on: buffer, generator: &generator, onEpoch: onEpoch)
+    }
+
+    /// Saves the model alone to a checkpoint file at `url` (prefix `"model"`).
+    public func save(to url: URL) throws { try ensemble.save(to: url) }
+
+    /// Reads a model saved by `save(to:)`.
+    public init(contentsOf url: URL) throws {
+        try self.init(checkpoint: try Checkpoint(contentsOf: url), prefix: "model")
+    }
+}
+
+extension GaussianMLP: TrainableDynamicsModel, UncertaintyAwareModel, DifferentiableDynamicsModel {
+    public var observationSize: Int { ensemble.observationSize }
+    public var actionSize: Int { ensemble.actionSize }
+    public var predictsRewards: Bool { ensemble.predictsRewards }
+    public var predictsTerminations: Bool { ensemble.predictsTerminations }
+
+    /// A sample from the predicted Gaussian for every row (`[B, obs]`, `[B, act]`).
+    public func predict(observations: Matrix, actions: Matrix, generator: inout RandomGenerator) throws -> ModelPrediction {
+        try ensemble.predict(observations: observations, actions: actions, generator: &generator)
+    }
+
+    /// The predicted mean and variance (as aleatoric variance; the epistemic variance is zero).
+    public func predictiveDistribution(observations: Matrix, actions: Matrix) throws -> PredictiveDistribution {
+        try ensemble.predictiveDistribution(observations: observations, actions: actions)
+    }
+
+    /// The mean prediction and its pullback to the inputs.
+    public func predictWithPullback(observations: Matrix, actions: Matrix) throws
+        -> (nextObservations: Matrix, pullback: @Sendable (Matrix) throws -> InputGradients) {
+        try ensemble.predictWithPullback(observations: observations, actions: actions)
+    }
+
+    /// Fits the model to `buffer` with its trainer (see `ModelTrainer`).
+    public mutating func train(on buffer: ReplayBuffer, generator: inout RandomGenerator) throws -> ModelTrainingReport {
+        try ensemble.train(on: buffer, generator: &generator)
+    }
+
+    /// Adds the model to a checkpoint (see `DynamicsEnsemble.write(to:prefix:)`).
+    public func write(to writer: inout CheckpointWriter, prefix: String) throws {
+        try ensemble.write(to: &writer, prefix: prefix)
+    }
+
+    /// Restores what `write` stored; throws when the checkpoint holds another shape.
+    public mutating func read(from checkpoint: Checkpoint, prefix: String) throws {
+        try ensemble.read(from: checkpoint, prefix: prefix)
+    }
+}
+
+extension GaussianMLP: ParameterContainer {
+    public var parameters: [Matrix] { ensemble.parameters }
+    public var parameterNames: [String] { ensemble.parameterNames }
+    public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
+        try ensemble.updateParameters(body)
+    }
+}
