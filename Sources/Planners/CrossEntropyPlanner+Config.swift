@@ -41,7 +41,7 @@ extension CrossEntropyPlanner {
 
         /// `ceil(populationSize * eliteRatio)`, at least 1.
         public var eliteCount: Int {
-            max(1, Int((Double(populationSize) * Double(eliteRatio)).rounded(.up)))
+            max(1, ConfigCheck.roundedUpProduct(populationSize, eliteRatio))
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
