@@ -88,6 +88,16 @@ enum PlannerAcceptance {
             var instance = try RandomShootingPlanner(config: config, actionSpace: pendulumActions)
             let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: perfect, episodes: episodes, seed: seed)
             return result.row(planner: "random shooting", environment: "Pendulum-v1", model: "PerfectModel", settings: encoded(config))
+        case "gradient-shooting":
+            let config = try decode(GradientShootingPlanner.Config.self, configJSON, default: Settings.gradientShooting)
+            var instance = try GradientShootingPlanner(config: config, actionSpace: pendulumActions)
+            let evaluator = try ModelEnvironment(model: PendulumDynamicsModel(), actionSpace: pendulumActions,
+                                                 rewardFunction: PendulumRewardFunction(), terminationFunction: nil,
+                                                 config: .init(particleCount: 1))
+            try instance.checkCompatibility(with: evaluator)
+            let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: { _ in evaluator }, episodes: episodes, seed: seed)
+            return result.row(planner: "gradient shooting", environment: "Pendulum-v1",
+                              model: "ModelEnvironment(PendulumDynamicsModel)", settings: encoded(config))
         default:
             throw UsageError("unknown planner '\(planner)'; planners: \(allPlanners.joined(separator: ", "))")
         }
@@ -158,5 +168,6 @@ enum Settings {
     static let crossEntropy = CrossEntropyPlanner.Config(horizon: 30, populationSize: 350, eliteRatio: 0.1, iterations: 5, alpha: 0.1)
     static let improvedCrossEntropy = ImprovedCrossEntropyPlanner.Config(horizon: 30, populationSize: 100, iterations: 3)
     static let pathIntegral = PathIntegralPlanner.Config(horizon: 30, populationSize: 350, iterations: 5)
+    static let gradientShooting = GradientShootingPlanner.Config(horizon: 30, candidateCount: 200, startCount: 4, iterations: 30, learningRate: 0.1)
     static let randomShooting = RandomShootingPlanner.Config(horizon: 30, sequenceCount: 1000)
 }
