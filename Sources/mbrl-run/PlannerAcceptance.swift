@@ -98,6 +98,13 @@ enum PlannerAcceptance {
             let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: { _ in evaluator }, episodes: episodes, seed: seed)
             return result.row(planner: "gradient shooting", environment: "Pendulum-v1",
                               model: "ModelEnvironment(PendulumDynamicsModel)", settings: encoded(config))
+        case "mcts":
+            let config = try decode(MonteCarloTreeSearchPlanner.Config.self, configJSON, default: Settings.treeSearch)
+            var instance = try MonteCarloTreeSearchPlanner(config: config)
+            let makeCartPole: (UInt64) -> TimeLimit<CartPole> = { TimeLimit(CartPole(seed: $0), maxEpisodeSteps: CartPole.maxEpisodeSteps) }
+            let result = try runEpisodes(&instance, makeEnvironment: makeCartPole, model: { try PerfectModel(environment: $0, threadCount: 1) },
+                                         episodes: episodes, seed: seed)
+            return result.row(planner: "MCTS/UCT", environment: "CartPole-v1", model: "PerfectModel", settings: encoded(config))
         default:
             throw UsageError("unknown planner '\(planner)'; planners: \(allPlanners.joined(separator: ", "))")
         }
@@ -169,5 +176,6 @@ enum Settings {
     static let improvedCrossEntropy = ImprovedCrossEntropyPlanner.Config(horizon: 30, populationSize: 100, iterations: 3)
     static let pathIntegral = PathIntegralPlanner.Config(horizon: 30, populationSize: 350, iterations: 5)
     static let gradientShooting = GradientShootingPlanner.Config(horizon: 30, candidateCount: 200, startCount: 4, iterations: 30, learningRate: 0.1)
+    static let treeSearch = MonteCarloTreeSearchPlanner.Config(simulationsPerStep: 100, rolloutDepth: 200)
     static let randomShooting = RandomShootingPlanner.Config(horizon: 30, sequenceCount: 1000)
 }
