@@ -98,6 +98,15 @@ enum PlannerAcceptance {
             let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: { _ in evaluator }, episodes: episodes, seed: seed)
             return result.row(planner: "gradient shooting", environment: "Pendulum-v1",
                               model: "ModelEnvironment(PendulumDynamicsModel)", settings: encoded(config))
+        case "ilqr":
+            let config = try decode(IterativeLQRPlanner.Config.self, configJSON, default: Settings.iterativeLQR)
+            var instance = try IterativeLQRPlanner(config: config, actionSpace: pendulumActions)
+            let linearization = try ModelLinearization(model: PendulumDynamicsModel(), actionSpace: pendulumActions,
+                                                       rewardFunction: PendulumRewardFunction())
+            try instance.checkCompatibility(with: linearization)
+            let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: { _ in linearization }, episodes: episodes, seed: seed)
+            return result.row(planner: "iLQR", environment: "Pendulum-v1",
+                              model: "ModelLinearization(PendulumDynamicsModel)", settings: encoded(config))
         case "mcts":
             let config = try decode(MonteCarloTreeSearchPlanner.Config.self, configJSON, default: Settings.treeSearch)
             var instance = try MonteCarloTreeSearchPlanner(config: config)
@@ -177,5 +186,6 @@ enum Settings {
     static let pathIntegral = PathIntegralPlanner.Config(horizon: 30, populationSize: 350, iterations: 5)
     static let gradientShooting = GradientShootingPlanner.Config(horizon: 30, candidateCount: 200, startCount: 4, iterations: 30, learningRate: 0.1)
     static let treeSearch = MonteCarloTreeSearchPlanner.Config(simulationsPerStep: 100, rolloutDepth: 200)
+    static let iterativeLQR = IterativeLQRPlanner.Config(horizon: 30, maximumIterations: 20)
     static let randomShooting = RandomShootingPlanner.Config(horizon: 30, sequenceCount: 1000)
 }
