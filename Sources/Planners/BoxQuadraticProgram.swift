@@ -47,7 +47,8 @@ struct BoxQuadraticProgram {
             for row in 0..<size {
                 for column in 0..<size where !free[column] { clampedGradient[row] += hessian[row, column] * x[column] }
             }
-            let newtonFree = factor!.choleskySolve(freeIndices.map { clampedGradient[$0] })
+            guard let factor else { return nil }
+            let newtonFree = factor.choleskySolve(freeIndices.map { clampedGradient[$0] })
             var direction = [Double](repeating: 0, count: size)
             for (position, index) in freeIndices.enumerated() { direction[index] = -newtonFree[position] - x[index] }
             let slope = dot(direction, grad)

@@ -32,12 +32,15 @@ extension IterativeLQRPlanner {
         public var gradientTolerance: Float
         /// Start each plan from the previous controls shifted one step (default true).
         public var warmStart: Bool
+        /// Without a warm start, optimise from the middle, lower and upper bound held constant and
+        /// keep the best (default true); otherwise from the middle only.
+        public var coldStartGuesses: Bool
 
         /// Settings with the documented defaults unless given.
         public init(horizon: Int = 30, maximumIterations: Int = 20, initialRegularization: Float = 1,
                     regularizationFactor: Float = 1.6, minimumRegularization: Float = 1e-6, maximumRegularization: Float = 1e10,
                     lineSearchSteps: Int = 11, minimumReductionRatio: Float = 0, costTolerance: Float = 1e-7,
-                    gradientTolerance: Float = 1e-4, warmStart: Bool = true) {
+                    gradientTolerance: Float = 1e-4, warmStart: Bool = true, coldStartGuesses: Bool = true) {
             self.horizon = horizon
             self.maximumIterations = maximumIterations
             self.initialRegularization = initialRegularization
@@ -49,11 +52,12 @@ extension IterativeLQRPlanner {
             self.costTolerance = costTolerance
             self.gradientTolerance = gradientTolerance
             self.warmStart = warmStart
+            self.coldStartGuesses = coldStartGuesses
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case horizon, maximumIterations, initialRegularization, regularizationFactor, minimumRegularization
-            case maximumRegularization, lineSearchSteps, minimumReductionRatio, costTolerance, gradientTolerance, warmStart
+            case maximumRegularization, lineSearchSteps, minimumReductionRatio, costTolerance, gradientTolerance, warmStart, coldStartGuesses
         }
 
         public init(from decoder: Decoder) throws {
@@ -76,6 +80,7 @@ extension IterativeLQRPlanner {
             costTolerance = try container.decode(Float.self, forKey: .costTolerance, default: defaults.costTolerance, in: 0...1e30)
             gradientTolerance = try container.decode(Float.self, forKey: .gradientTolerance, default: defaults.gradientTolerance, in: 0...1e30)
             warmStart = try container.decode(Bool.self, forKey: .warmStart, default: defaults.warmStart)
+            coldStartGuesses = try container.decode(Bool.self, forKey: .coldStartGuesses, default: defaults.coldStartGuesses)
             try validate()
         }
 

@@ -30,7 +30,9 @@ import MBRLCore
 ///    maximum.
 ///
 /// As an MPC planner it replans every step warm-started from the previous controls shifted one
-/// step (the last repeated). The plan carries the nominal controls `û` (`actions`), states
+/// step (the last repeated). Without a warm start (the first step of an episode) it optimises
+/// from three constant guesses, the middle, the lower and the upper bound, and keeps the best
+/// (`coldStartGuesses`), since iLQR only finds the local optimum nearest its start. The plan carries the nominal controls `û` (`actions`), states
 /// `x̂` (`nominalObservations`, `[H, obs]`) and gains `K_t` (`feedbackGains`, `[act, obs]` each,
 /// from a final backward pass at the returned nominal), so `u = K (x - x̂) + û` tracks it.
 /// `Plan.modelEvaluations` counts single transitions stepped plus points expanded.
@@ -78,9 +80,24 @@ public struct IterativeLQRPlanner: Planner {
             throw MBRLError.shapeMismatch("planner \"\(name)\" got an observation of \(observation.count) entries for a model of \(linearizable.observationSize)")
         }
         let horizon = config.horizon, actionSize = bounds.size
-        let initial = (config.warmStart ? warmStart : nil) ?? bounds.tiledMiddle(horizon: horizon)
+        // A warm start when there is one; otherwise every cold-start guess, keeping the best.
+        let guesses: [[Float]]
+        if config.warmStart, let warmStart {
+            guesses = [warmStart]
+        } else if config.coldStartGuesses {
+            guesses = [bounds.middle, bounds.lower, bounds.upper].map { Array([[Float]](repeating: $0, count: horizon).joined()) }
+        } else {
+            guesses = [bounds.tiledMiddle(horizon: horizon)]
+        }
         var optimizer = Optimization(model: linearizable, config: config, bounds: bounds)
-        let result = try optimizer.run(from: observation, controls: (0..<horizon).map { Array(initial[$0 * actionSize ..< ($0 + 1) * actionSize]) })
+        var best: (trajectory: NominalTrajectory, gains: [DenseMatrix], iterations: Int)?
+        for guess in guesses {
+            let controls = (0..<horizon).map { Array(guess[$0 * actionSize ..< ($0 + 1) * actionSize]) }
+            let candidate = try optimizer.run(from: observation, controls: controls)
+            if let incumbent = best, incumbent.trajectory.cost <= candidate.trajectory.cost { continue }
+            best = candidate
+        }
+        guard let result = best else { throw MBRLError.invalidArgument("planner \"\(name)\" had no initial controls to optimise") }
         lastIterationCount = result.iterations
 
         let flat = result.trajectory.controls.flatMap { $0 }

@@ -170,7 +170,7 @@ public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
         // Hessian: central differences of the gradient, every perturbation in one batch.
         let perturbed = perturbations(observations: observations, actions: actions, includeNext: nextObservations)
         let perturbedGradients = rewardGradients(observations: perturbed.observations, actions: perturbed.actions,
-                                                 nextObservations: perturbed.nextObservations!)
+                                                 nextObservations: perturbed.nextObservations)
         var hessians: [DenseMatrix] = []
         for row in 0..<rows {
             var hessian = DenseMatrix(rows: inputSize, columns: inputSize)
@@ -198,7 +198,7 @@ public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
         let inputSize = 2 * stateSize + actionSize
         let perturbed = perturbations(observations: observations, actions: actions, includeNext: nextObservations)
         let rewards = rewardFunction.rewards(observations: perturbed.observations, actions: perturbed.actions,
-                                             nextObservations: perturbed.nextObservations!)
+                                             nextObservations: perturbed.nextObservations)
         return (0..<rows).map { row in
             (0..<inputSize).map { input in
                 let plusRow = (row * inputSize + input) * 2
@@ -211,17 +211,17 @@ public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
     /// rows `(row * inputs + input) * 2` (+) and `+ 1` (-), with the distance between them.
     /// Action perturbations stay inside the action bounds (one-sided at a bound).
     func perturbations(observations: Matrix, actions: Matrix, includeNext next: Matrix?)
-        -> (observations: Matrix, actions: Matrix, nextObservations: Matrix?, widths: [Float]) {
+        -> (observations: Matrix, actions: Matrix, nextObservations: Matrix, widths: [Float]) {
         let rows = observations.rows, stateSize = observations.columns, actionSize = actions.columns
         let inputSize = stateSize + actionSize + (next == nil ? 0 : stateSize)
         let step = config.finiteDifferenceStep
         let box = actionSpace.box
         var outObservations = Matrix(rows: rows * inputSize * 2, columns: stateSize)
         var outActions = Matrix(rows: rows * inputSize * 2, columns: actionSize)
-        var outNext = next.map { Matrix(rows: rows * inputSize * 2, columns: $0.columns) }
+        var outNext = Matrix(rows: rows * inputSize * 2, columns: next?.columns ?? 0)
         var widths = [Float](repeating: 0, count: rows * inputSize)
         for row in 0..<rows {
-            let state = observations.row(row), action = actions.row(row), nextState = next?.row(row)
+            let state = observations.row(row), action = actions.row(row), nextState = next?.row(row) ?? []
             for input in 0..<inputSize {
                 var plusState = state, minusState = state, plusAction = action, minusAction = action
                 var plusNext = nextState, minusNext = nextState
@@ -238,14 +238,14 @@ public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
                     plusAction[column] = high; minusAction[column] = low
                     width = high - low
                 } else {
-                    plusNext![input - stateSize - actionSize] += step
-                    minusNext![input - stateSize - actionSize] -= step
+                    plusNext[input - stateSize - actionSize] += step
+                    minusNext[input - stateSize - actionSize] -= step
                 }
                 let base = (row * inputSize + input) * 2
                 outObservations.setRow(base, to: plusState); outObservations.setRow(base + 1, to: minusState)
                 outActions.setRow(base, to: plusAction); outActions.setRow(base + 1, to: minusAction)
-                if let plusNext, let minusNext {
-                    outNext!.setRow(base, to: plusNext); outNext!.setRow(base + 1, to: minusNext)
+                if next != nil {
+                    outNext.setRow(base, to: plusNext); outNext.setRow(base + 1, to: minusNext)
                 }
                 widths[row * inputSize + input] = width
             }

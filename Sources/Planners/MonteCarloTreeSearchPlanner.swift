@@ -235,6 +235,7 @@ struct TreeSearch<Simulator: DiscreteSimulator> {
                 bestScore = score
             }
         }
-        return best!  // every action is expanded here, so there is at least one child
+        guard let best else { preconditionFailure("bestChild(of:) needs an expanded child") }
+        return best
     }
 }

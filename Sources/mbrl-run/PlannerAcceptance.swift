@@ -20,7 +20,8 @@ enum PlannerAcceptance {
         Runs planners with true dynamics and prints one Markdown table row per planner: mean
         episode return (and its spread) over N episodes (default 10; environment seeds S ..< S + N),
         sequence steps through the model per action, and wall-clock time per action.
-          cem, icem, mppi, random-shooting   Pendulum-v1 through PerfectModel (cloned environments)
+          cem, cem-small, icem, mppi, random-shooting
+                                             Pendulum-v1 through PerfectModel (cloned environments)
           gradient-shooting                  Pendulum-v1 through ModelEnvironment(PendulumDynamicsModel)
           ilqr                               Pendulum-v1 through ModelLinearization(PendulumDynamicsModel)
           mcts                               CartPole-v1 through PerfectModel
@@ -28,7 +29,7 @@ enum PlannerAcceptance {
         --config JSON    the planner's config instead of the acceptance settings (one --planner)
         """
 
-    static let allPlanners = ["cem", "icem", "mppi", "random-shooting", "gradient-shooting", "ilqr", "mcts"]
+    static let allPlanners = ["cem", "cem-small", "icem", "mppi", "random-shooting", "gradient-shooting", "ilqr", "mcts"]
 
     static func main(_ arguments: [String]) throws {
         if arguments.contains("--help") { print(help); return }
@@ -73,6 +74,11 @@ enum PlannerAcceptance {
             var instance = try CrossEntropyPlanner(config: config, actionSpace: pendulumActions)
             let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: perfect, episodes: episodes, seed: seed)
             return result.row(planner: "CEM", environment: "Pendulum-v1", model: "PerfectModel", settings: encoded(config))
+        case "cem-small":
+            let config = try decode(CrossEntropyPlanner.Config.self, configJSON, default: Settings.crossEntropyOnSmallBudget)
+            var instance = try CrossEntropyPlanner(config: config, actionSpace: pendulumActions)
+            let result = try runEpisodes(&instance, makeEnvironment: makePendulum, model: perfect, episodes: episodes, seed: seed)
+            return result.row(planner: "CEM, small budget", environment: "Pendulum-v1", model: "PerfectModel", settings: encoded(config))
         case "icem":
             let config = try decode(ImprovedCrossEntropyPlanner.Config.self, configJSON, default: Settings.improvedCrossEntropy)
             var instance = try ImprovedCrossEntropyPlanner(config: config, actionSpace: pendulumActions)
@@ -181,11 +187,15 @@ enum PlannerAcceptance {
 
 /// The settings the README's planner table reports.
 enum Settings {
-    static let crossEntropy = CrossEntropyPlanner.Config(horizon: 30, populationSize: 350, eliteRatio: 0.1, iterations: 5, alpha: 0.1)
-    static let improvedCrossEntropy = ImprovedCrossEntropyPlanner.Config(horizon: 30, populationSize: 100, iterations: 3)
-    static let pathIntegral = PathIntegralPlanner.Config(horizon: 30, populationSize: 350, iterations: 5)
-    static let gradientShooting = GradientShootingPlanner.Config(horizon: 30, candidateCount: 200, startCount: 4, iterations: 30, learningRate: 0.1)
+    /// mbrl-lib's PETS CEM settings (population 350, elite ratio 0.1, 5 iterations, alpha 0.1)
+    /// with a 2-second horizon, which swinging the pendulum up from the bottom needs.
+    static let crossEntropy = CrossEntropyPlanner.Config(horizon: 40, populationSize: 350, eliteRatio: 0.1, iterations: 5, alpha: 0.1)
+    /// CEM cut to about iCEM's budget, for comparison.
+    static let crossEntropyOnSmallBudget = CrossEntropyPlanner.Config(horizon: 40, populationSize: 80, eliteRatio: 0.1, iterations: 3, alpha: 0.1)
+    static let improvedCrossEntropy = ImprovedCrossEntropyPlanner.Config(horizon: 40, populationSize: 100, iterations: 3)
+    static let pathIntegral = PathIntegralPlanner.Config(horizon: 40, populationSize: 350, iterations: 5)
+    static let gradientShooting = GradientShootingPlanner.Config(horizon: 40, candidateCount: 200, startCount: 4, iterations: 30, learningRate: 0.1)
+    static let iterativeLQR = IterativeLQRPlanner.Config(horizon: 40, maximumIterations: 20)
     static let treeSearch = MonteCarloTreeSearchPlanner.Config(simulationsPerStep: 100, rolloutDepth: 200)
-    static let iterativeLQR = IterativeLQRPlanner.Config(horizon: 30, maximumIterations: 20)
-    static let randomShooting = RandomShootingPlanner.Config(horizon: 30, sequenceCount: 1000)
+    static let randomShooting = RandomShootingPlanner.Config(horizon: 40, sequenceCount: 1000)
 }

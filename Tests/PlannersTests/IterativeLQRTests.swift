@@ -234,8 +234,8 @@ func riccatiSolution(a: [[Double]], b: [Double], q: [Double], r: Double, horizon
     }
 
     @Test func decodesStrictly() throws {
-        let decoded = try JSONDecoder().decode(IterativeLQRPlanner.Config.self, from: Data(#"{"horizon": 50, "maximumIterations": 3}"#.utf8))
-        #expect(decoded == IterativeLQRPlanner.Config(horizon: 50, maximumIterations: 3))
+        let decoded = try JSONDecoder().decode(IterativeLQRPlanner.Config.self, from: Data(#"{"horizon": 50, "maximumIterations": 3, "coldStartGuesses": false}"#.utf8))
+        #expect(decoded == IterativeLQRPlanner.Config(horizon: 50, maximumIterations: 3, coldStartGuesses: false))
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(IterativeLQRPlanner.Config.self, from: Data(#"{"lambdaInit": 1}"#.utf8))
         }
