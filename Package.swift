@@ -61,6 +61,11 @@ let package = Package(
         ),
         .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models", "Envs"], swiftSettings: optimisedSettings),
         .testTarget(
+            name: "PlannersTests",
+            dependencies: ["MBRLCore", "Planners", "Models", "Envs"],
+            swiftSettings: optimisedSettings
+        ),
+        .testTarget(
             name: "EnvsTests",
             dependencies: ["MBRLCore", "Envs"],
             exclude: ["Fixtures"],  // parity fixtures, read by path from the test sources
