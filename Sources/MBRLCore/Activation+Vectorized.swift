@@ -48,22 +48,21 @@ extension Activation {
         guard rows > 0, columns > 0 else { return }
         switch self {
         case .identity: return
-        case .relu: Self.map(buffer, rows, columns, stride) { VectorMath.relu($0) }
-        case .leakyReLU(let slope): Self.map(buffer, rows, columns, stride) { VectorMath.leakyReLU($0, slope: slope) }
-        case .silu: Self.map(buffer, rows, columns, stride) { VectorMath.silu($0) }
-        case .tanh: Self.map(buffer, rows, columns, stride) { VectorMath.tanh($0) }
-        case .sigmoid: Self.map(buffer, rows, columns, stride) { VectorMath.sigmoid($0) }
-        case .elu(let alpha): Self.map(buffer, rows, columns, stride) { VectorMath.elu($0, alpha: alpha) }
-        case .softplus: Self.map(buffer, rows, columns, stride) { VectorMath.softplus($0) }
+        case .relu: Self.map(buffer, rows, columns, stride, VectorMath.ReLU())
+        case .leakyReLU(let slope): Self.map(buffer, rows, columns, stride, VectorMath.LeakyReLU(slope: slope))
+        case .silu: Self.map(buffer, rows, columns, stride, VectorMath.SiLU())
+        case .tanh: Self.map(buffer, rows, columns, stride, VectorMath.Tanh())
+        case .sigmoid: Self.map(buffer, rows, columns, stride, VectorMath.Sigmoid())
+        case .elu(let alpha): Self.map(buffer, rows, columns, stride, VectorMath.ELU(alpha: alpha))
+        case .softplus: Self.map(buffer, rows, columns, stride, VectorMath.Softplus())
         }
     }
 
     /// Runs `function` over a block, 16 values at a time; a partial last vector per row is
     /// padded with zeros so every value takes the same path.
     @inline(__always)
-    private static func map(
-        _ buffer: UnsafeMutablePointer<Float>, _ rows: Int, _ columns: Int, _ stride: Int,
-        _ function: (SIMD16<Float>) -> SIMD16<Float>
+    private static func map<Function: VectorFunction>(
+        _ buffer: UnsafeMutablePointer<Float>, _ rows: Int, _ columns: Int, _ stride: Int, _ function: Function
     ) {
         let fullColumns = columns & ~15
         for row in 0..<rows {

@@ -24,14 +24,14 @@ enum GEMMEpilogue {
             tile: tile, rows: rows, columns: columns, c: c, ldc: ldc, addsToC: addsToC,
             bias: bias, preActivation: preActivation)
         switch activation ?? .identity {
-        case .identity: parts.store { $0 }
-        case .relu: parts.store { VectorMath.relu($0) }
-        case .leakyReLU(let slope): parts.store { VectorMath.leakyReLU($0, slope: slope) }
-        case .silu: parts.store { VectorMath.silu($0) }
-        case .tanh: parts.store { VectorMath.tanh($0) }
-        case .sigmoid: parts.store { VectorMath.sigmoid($0) }
-        case .elu(let alpha): parts.store { VectorMath.elu($0, alpha: alpha) }
-        case .softplus: parts.store { VectorMath.softplus($0) }
+        case .identity: parts.store(VectorMath.Identity())
+        case .relu: parts.store(VectorMath.ReLU())
+        case .leakyReLU(let slope): parts.store(VectorMath.LeakyReLU(slope: slope))
+        case .silu: parts.store(VectorMath.SiLU())
+        case .tanh: parts.store(VectorMath.Tanh())
+        case .sigmoid: parts.store(VectorMath.Sigmoid())
+        case .elu(let alpha): parts.store(VectorMath.ELU(alpha: alpha))
+        case .softplus: parts.store(VectorMath.Softplus())
         }
     }
 
@@ -57,7 +57,7 @@ enum GEMMEpilogue {
         }
 
         @inline(__always)
-        func store(_ function: (Vector) -> Vector) {
+        func store<Function: VectorFunction>(_ function: Function) {
             let fullColumns = columns & ~15
             let remainder = columns - fullColumns
             for row in 0..<rows {

@@ -174,3 +174,45 @@ enum VectorMath {
         (x * Vector(repeating: slope)).replacing(with: x, where: x .>= Vector(repeating: 0))
     }
 }
+
+/// An elementwise function on 16 lanes, as a type, so that loops over buffers are specialised
+/// for each activation with the function inlined (closures passed to the loops were not).
+protocol VectorFunction {
+    func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float>
+}
+
+extension VectorMath {
+    struct Identity: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { x }
+    }
+
+    struct ReLU: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
+    }
+
+    struct LeakyReLU: VectorFunction {
+        let slope: Float
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.leakyReLU(x, slope: slope) }
+    }
+
+    struct SiLU: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
+    }
+
+    struct Tanh: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
+    }
+
+    struct Sigmoid: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
+    }
+
+    struct ELU: VectorFunction {
+        let alpha: Float
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.elu(x, alpha: alpha) }
+    }
+
+    struct Softplus: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
+    }
+}
