@@ -220,9 +220,21 @@ enum GEMMDriver {
                                     a: transposeA ? a + depthStart * lda + sliverStart : a + sliverStart * lda + depthStart,
                                     lda: lda, b: panelB, ldb: panelLDB, tile: scratch.tile)
                             } else {
-                                kernel(
-                                    width: width, transposed: false, depth: depthCount,
-                                    a: scratch.aTail, lda: depthCount, b: panelB, ldb: panelLDB, tile: scratch.tile)
+                                // The short last sliver: 4-row kernels on its zero-padded copy.
+                                let shortRows = GEMMMicrokernel.shortRows
+                                var chunk = 0
+                                while chunk < validRows {
+                                    let chunkA = UnsafePointer(scratch.aTail + chunk * depthCount)
+                                    let chunkTile = scratch.tile + chunk * GEMMMicrokernel.tileStride
+                                    if width == GEMMMicrokernel.wideColumns {
+                                        GEMMMicrokernel.shortWideRowMajor(
+                                            depth: depthCount, a: chunkA, lda: depthCount, b: panelB, ldb: panelLDB, tile: chunkTile)
+                                    } else {
+                                        GEMMMicrokernel.shortNarrowRowMajor(
+                                            depth: depthCount, a: chunkA, lda: depthCount, b: panelB, ldb: panelLDB, tile: chunkTile)
+                                    }
+                                    chunk += shortRows
+                                }
                             }
                             GEMMEpilogue.store(
                                 tile: scratch.tile, rows: validRows, columns: validColumns,
@@ -263,13 +275,15 @@ enum GEMMDriver {
     }
 
     /// Copies rows `firstRow ..< firstRow + validRows` of `op(A)`, depth
-    /// `depthStart ..< depthStart + depthCount`, into a 12-row, row-major block with rows
-    /// `depthCount` apart; the missing rows are zeros.
+    /// `depthStart ..< depthStart + depthCount`, into a row-major block with rows `depthCount`
+    /// apart, padded with rows of zeros to a multiple of 4 rows (the short kernels' height).
     static func copyPartialSliver(
         a: UnsafePointer<Float>, lda: Int, transposeA: Bool, firstRow: Int, validRows: Int,
         depthStart: Int, depthCount: Int, into destination: UnsafeMutablePointer<Float>
     ) {
-        for row in 0..<GEMMMicrokernel.rows {
+        let shortRows = GEMMMicrokernel.shortRows
+        let paddedRows = (validRows + shortRows - 1) / shortRows * shortRows
+        for row in 0..<paddedRows {
             let target = destination + row * depthCount
             if row >= validRows {
                 target.update(repeating: 0, count: depthCount)

@@ -21,6 +21,8 @@ enum GEMMMicrokernel {
 
     /// Rows of C per tile.
     static let rows = 12
+    /// Rows of the short kernels for the last sliver.
+    static let shortRows = 4
     /// Columns of C per wide tile (the panel width of packed B).
     static let wideColumns = 32
     /// Columns of C per narrow tile.
@@ -83,6 +85,26 @@ enum GEMMMicrokernel {
         tile: UnsafeMutablePointer<Float>
     ) {
         narrowByColumns(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
+    }
+
+    /// A 4 x 32 tile (rows 0..<4 of the sum tile) with `A(i, p) = a[i * lda + p]`: the last, short
+    /// sliver of a product whose row count is not a multiple of 12, in pieces of 4 rows.
+    @inline(never)
+    static func shortWideRowMajor(
+        depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        shortWideByRows(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
+    }
+
+    /// A 4 x 16 tile (rows 0..<4 of the sum tile) with `A(i, p) = a[i * lda + p]`: the last, short
+    /// sliver of a product whose row count is not a multiple of 12, in pieces of 4 rows.
+    @inline(never)
+    static func shortNarrowRowMajor(
+        depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        shortNarrowByRows(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
     }
 
     /// The 12 x 32 tile for A read by rows (`A(i, p) = a[i * lda + p]`), 4 depth steps per
@@ -415,5 +437,117 @@ enum GEMMMicrokernel {
         store(s9, tile + 288)
         store(s10, tile + 320)
         store(s11, tile + 352)
+    }
+
+    /// The 4 x 32 tile for A read by rows (`A(i, p) = a[i * lda + p]`), 4 depth steps per
+    /// iteration so that the row addresses are shared by the steps (displacements).
+    @inline(__always)
+    private static func shortWideByRows(
+        depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        var s0a = Vector(), s0b = Vector()
+        var s1a = Vector(), s1b = Vector()
+        var s2a = Vector(), s2b = Vector()
+        var s3a = Vector(), s3b = Vector()
+        var a0 = a, a3 = a + 3 * lda
+        var b = b
+        var x = Vector(), b0 = Vector(), b1 = Vector()
+        var remaining = depth
+        while remaining >= 4 {
+            b0 = load(b); b1 = load(b + 16)
+            x = Vector(repeating: a0[0]); accumulate(&s0a, x, b0); accumulate(&s0b, x, b1)
+            x = Vector(repeating: a0[lda]); accumulate(&s1a, x, b0); accumulate(&s1b, x, b1)
+            x = Vector(repeating: a0[2 * lda]); accumulate(&s2a, x, b0); accumulate(&s2b, x, b1)
+            x = Vector(repeating: a3[0]); accumulate(&s3a, x, b0); accumulate(&s3b, x, b1)
+            b0 = load(b + ldb); b1 = load(b + ldb + 16)
+            x = Vector(repeating: a0[1]); accumulate(&s0a, x, b0); accumulate(&s0b, x, b1)
+            x = Vector(repeating: a0[lda + 1]); accumulate(&s1a, x, b0); accumulate(&s1b, x, b1)
+            x = Vector(repeating: a0[2 * lda + 1]); accumulate(&s2a, x, b0); accumulate(&s2b, x, b1)
+            x = Vector(repeating: a3[1]); accumulate(&s3a, x, b0); accumulate(&s3b, x, b1)
+            b0 = load(b + 2 * ldb); b1 = load(b + 2 * ldb + 16)
+            x = Vector(repeating: a0[2]); accumulate(&s0a, x, b0); accumulate(&s0b, x, b1)
+            x = Vector(repeating: a0[lda + 2]); accumulate(&s1a, x, b0); accumulate(&s1b, x, b1)
+            x = Vector(repeating: a0[2 * lda + 2]); accumulate(&s2a, x, b0); accumulate(&s2b, x, b1)
+            x = Vector(repeating: a3[2]); accumulate(&s3a, x, b0); accumulate(&s3b, x, b1)
+            b0 = load(b + 3 * ldb); b1 = load(b + 3 * ldb + 16)
+            x = Vector(repeating: a0[3]); accumulate(&s0a, x, b0); accumulate(&s0b, x, b1)
+            x = Vector(repeating: a0[lda + 3]); accumulate(&s1a, x, b0); accumulate(&s1b, x, b1)
+            x = Vector(repeating: a0[2 * lda + 3]); accumulate(&s2a, x, b0); accumulate(&s2b, x, b1)
+            x = Vector(repeating: a3[3]); accumulate(&s3a, x, b0); accumulate(&s3b, x, b1)
+            a0 += 4; a3 += 4
+            b += 4 * ldb
+            remaining -= 4
+        }
+        while remaining > 0 {
+            b0 = load(b); b1 = load(b + 16)
+            x = Vector(repeating: a0[0]); accumulate(&s0a, x, b0); accumulate(&s0b, x, b1)
+            x = Vector(repeating: a0[lda]); accumulate(&s1a, x, b0); accumulate(&s1b, x, b1)
+            x = Vector(repeating: a0[2 * lda]); accumulate(&s2a, x, b0); accumulate(&s2b, x, b1)
+            x = Vector(repeating: a3[0]); accumulate(&s3a, x, b0); accumulate(&s3b, x, b1)
+            a0 += 1; a3 += 1
+            b += ldb
+            remaining -= 1
+        }
+        store(s0a, tile + 0); store(s0b, tile + 16)
+        store(s1a, tile + 32); store(s1b, tile + 48)
+        store(s2a, tile + 64); store(s2b, tile + 80)
+        store(s3a, tile + 96); store(s3b, tile + 112)
+    }
+
+    /// The 4 x 16 tile for A read by rows (`A(i, p) = a[i * lda + p]`), 4 depth steps per
+    /// iteration so that the row addresses are shared by the steps (displacements).
+    @inline(__always)
+    private static func shortNarrowByRows(
+        depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        var s0 = Vector()
+        var s1 = Vector()
+        var s2 = Vector()
+        var s3 = Vector()
+        var a0 = a, a3 = a + 3 * lda
+        var b = b
+        var x = Vector(), b0 = Vector()
+        var remaining = depth
+        while remaining >= 4 {
+            b0 = load(b)
+            x = Vector(repeating: a0[0]); accumulate(&s0, x, b0)
+            x = Vector(repeating: a0[lda]); accumulate(&s1, x, b0)
+            x = Vector(repeating: a0[2 * lda]); accumulate(&s2, x, b0)
+            x = Vector(repeating: a3[0]); accumulate(&s3, x, b0)
+            b0 = load(b + ldb)
+            x = Vector(repeating: a0[1]); accumulate(&s0, x, b0)
+            x = Vector(repeating: a0[lda + 1]); accumulate(&s1, x, b0)
+            x = Vector(repeating: a0[2 * lda + 1]); accumulate(&s2, x, b0)
+            x = Vector(repeating: a3[1]); accumulate(&s3, x, b0)
+            b0 = load(b + 2 * ldb)
+            x = Vector(repeating: a0[2]); accumulate(&s0, x, b0)
+            x = Vector(repeating: a0[lda + 2]); accumulate(&s1, x, b0)
+            x = Vector(repeating: a0[2 * lda + 2]); accumulate(&s2, x, b0)
+            x = Vector(repeating: a3[2]); accumulate(&s3, x, b0)
+            b0 = load(b + 3 * ldb)
+            x = Vector(repeating: a0[3]); accumulate(&s0, x, b0)
+            x = Vector(repeating: a0[lda + 3]); accumulate(&s1, x, b0)
+            x = Vector(repeating: a0[2 * lda + 3]); accumulate(&s2, x, b0)
+            x = Vector(repeating: a3[3]); accumulate(&s3, x, b0)
+            a0 += 4; a3 += 4
+            b += 4 * ldb
+            remaining -= 4
+        }
+        while remaining > 0 {
+            b0 = load(b)
+            x = Vector(repeating: a0[0]); accumulate(&s0, x, b0)
+            x = Vector(repeating: a0[lda]); accumulate(&s1, x, b0)
+            x = Vector(repeating: a0[2 * lda]); accumulate(&s2, x, b0)
+            x = Vector(repeating: a3[0]); accumulate(&s3, x, b0)
+            a0 += 1; a3 += 1
+            b += ldb
+            remaining -= 1
+        }
+        store(s0, tile + 0)
+        store(s1, tile + 32)
+        store(s2, tile + 64)
+        store(s3, tile + 96)
     }
 }
