@@ -54,8 +54,9 @@ final class GEMMTaskCounter: @unchecked Sendable {
 enum GEMMDriver {
     /// Below this much work a call stays on the calling thread.
     static let parallelFlopThreshold = 4.0e6
-    /// Below this many floats to pack, B is packed on the calling thread.
-    static let parallelPackThreshold = 1 << 17
+    /// Below this many floats to pack, B is packed on the calling thread (waking a worker costs
+    /// tens of microseconds in a virtual machine, about as long as packing a million floats).
+    static let parallelPackThreshold = 1 << 20
 
     /// Per-worker scratch: a zero-padded copy of a partial sliver of A and the kernel's tile of sums.
     struct Scratch {
