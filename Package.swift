@@ -23,9 +23,13 @@ let releaseFlags: [String] = portableBuild
     ? ["-Ounchecked"]
     : ["-Ounchecked", "-target-cpu", targetCPU]
 
+/// `MBRL_NO_FMA` marks builds whose target CPU may lack fused multiply-add (portable release
+/// builds, and debug builds, which name no CPU): the kernels then multiply and add separately
+/// instead of calling the library's software `fmaf`, which is about 200 times slower.
 let optimisedSettings: [SwiftSetting] = [
     .unsafeFlags(releaseFlags, .when(configuration: .release)),
-]
+    .define("MBRL_NO_FMA", .when(configuration: .debug)),
+] + (portableBuild ? [.define("MBRL_NO_FMA")] : [])
 
 let package = Package(
     name: "MBRL",

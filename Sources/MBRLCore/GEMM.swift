@@ -86,7 +86,7 @@ public enum GEMM {
         guard count > 0, m > 0, n > 0 else { return }
         let threadCount = threads ?? defaultThreadCount
         let (panelCount, lastPanelWidth) = GEMMRightPanels.layout(columns: n)
-        let firstPacked = GEMMRightPanels.firstPackedPanel(columns: n, transposeB: transposeB)
+        let firstPacked = GEMMRightPanels.firstPackedPanel(rows: m, columns: n, transposeB: transposeB)
         let packedFloats = GEMMRightPanels.packedCount(columns: n, depth: k, firstPanel: firstPacked)
 
         func run(packed: UnsafeMutablePointer<Float>?) {
