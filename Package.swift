@@ -57,6 +57,13 @@ let package = Package(
             dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
             swiftSettings: optimisedSettings
         ),
+        .executableTarget(
+            name: "custom-planner-example",
+            dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
+            path: "Examples/CustomPlanner",
+            exclude: ["pendulum-constant-torque.json"],
+            swiftSettings: optimisedSettings
+        ),
         .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "AlgorithmsTests",

@@ -34,6 +34,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     public var checkpointEvery = 1
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "explorationEpisodes": "episodes of random actions before the first model fit",
@@ -83,6 +84,7 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public var discount: Float = 1
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "particleCount": "particles per candidate action sequence",
@@ -116,6 +118,7 @@ public struct OutputConfig: DocumentedConfig, Equatable {
     public var progress = "auto"
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "directory": "the run directory (empty: runs/<recipe name>-seed<seed>)",

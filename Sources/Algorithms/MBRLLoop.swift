@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import MBRLCore
 import Models
+import Planners
 
 /// The outer loop every planning algorithm runs (collect, fit, plan, act, aggregate), built
 /// from a `Recipe`. The lectures' versions and PETS are settings of `LoopConfig`, not separate
@@ -119,6 +120,12 @@ public final class MBRLLoop {
             if planner.requirements.contains(.discreteSimulation) {
                 return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
                                                  terminationFunction: terminationFunction)
+            }
+            if planner.requirements.contains(.linearization) {
+                guard let rewardFunction else {
+                    throw RecipeError(path: "planning.reward", message: "iLQR needs the environment's reward function (\"environment\")")
+                }
+                return try ModelLinearization(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction)
             }
             guard let propagation = PropagationMode(rawValue: planning.propagation)
                 ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
