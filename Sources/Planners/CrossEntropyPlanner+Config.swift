@@ -44,6 +44,21 @@ extension CrossEntropyPlanner {
             max(1, ConfigCheck.roundedUpProduct(populationSize, eliteRatio))
         }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 15) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps per action sequence",
+            "populationSize": "sequences sampled per iteration",
+            "eliteRatio": "fraction of the population refit to (rounded up)",
+            "iterations": "sampling rounds per plan",
+            "alpha": "momentum: weight of the old mean and variance in each refit",
+            "returnMeanElites": "plan the final mean (true) or the best sequence seen (false)",
+            "varianceTolerance": "stop early once every variance is below this (0: never)",
+            "warmStart": "start from the previous plan shifted one step",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case horizon, populationSize, eliteRatio, iterations, alpha, returnMeanElites, varianceTolerance, warmStart
         }

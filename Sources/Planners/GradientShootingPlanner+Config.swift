@@ -31,6 +31,19 @@ extension GradientShootingPlanner {
             self.warmStart = warmStart
         }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 30) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps per action sequence",
+            "candidateCount": "uniform random sequences scored to choose the starts",
+            "startCount": "best candidates optimised (the warm start adds one)",
+            "iterations": "Adam steps per plan",
+            "learningRate": "Adam's step size, in action units",
+            "warmStart": "optimise the previous plan shifted one step as an extra start",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case horizon, candidateCount, startCount, iterations, learningRate, warmStart
         }

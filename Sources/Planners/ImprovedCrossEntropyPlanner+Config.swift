@@ -66,6 +66,24 @@ extension ImprovedCrossEntropyPlanner {
         /// The minimum population in effect: the given one, or twice the elite count.
         public var resolvedMinimumPopulationSize: Int { minimumPopulationSize ?? 2 * eliteCount }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 30) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps per action sequence",
+            "populationSize": "population of the first iteration",
+            "eliteRatio": "fraction of the first population refit to (rounded up)",
+            "iterations": "sampling rounds per plan",
+            "populationDecay": "the population shrinks by this factor each iteration",
+            "minimumPopulationSize": "smallest population of an iteration (default: twice the elites)",
+            "noiseExponent": "spectral exponent beta of the coloured sampling noise (0: white)",
+            "keepEliteFraction": "fraction of elites carried to the next iteration and, shifted, the next plan",
+            "alpha": "momentum: weight of the old mean and variance in each refit",
+            "returnMeanElites": "plan the final mean instead of the best sequence seen",
+            "warmStart": "shift the mean and kept elites into the next plan",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case horizon, populationSize, eliteRatio, iterations, populationDecay, minimumPopulationSize
             case noiseExponent, keepEliteFraction, alpha, returnMeanElites, warmStart

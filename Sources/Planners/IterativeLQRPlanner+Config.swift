@@ -55,6 +55,25 @@ extension IterativeLQRPlanner {
             self.coldStartGuesses = coldStartGuesses
         }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 30) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps planned ahead",
+            "maximumIterations": "iLQR iterations per plan",
+            "initialRegularization": "first regularisation mu of each plan",
+            "regularizationFactor": "factor mu grows and shrinks by",
+            "minimumRegularization": "below this mu becomes 0",
+            "maximumRegularization": "above this the plan stops",
+            "lineSearchSteps": "line-search steps alpha, log-spaced from 1 to 1e-3",
+            "minimumReductionRatio": "smallest actual/expected cost reduction that accepts a step",
+            "costTolerance": "stop when an accepted step lowers the cost by less than this",
+            "gradientTolerance": "stop when the mean relative feedforward step is below this",
+            "warmStart": "start from the previous controls shifted one step",
+            "coldStartGuesses": "without a warm start, also try the bounds held constant and keep the best",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case horizon, maximumIterations, initialRegularization, regularizationFactor, minimumRegularization
             case maximumRegularization, lineSearchSteps, minimumReductionRatio, costTolerance, gradientTolerance, warmStart, coldStartGuesses

@@ -27,27 +27,7 @@ import MBRLCore
 /// ```
 public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
     /// Settings of the expansion.
-    public struct Config: Codable, Sendable, Equatable {
-        /// The step of the central finite differences (default 1e-3).
-        public var finiteDifferenceStep: Float
-        /// Clip the reward Hessian to be negative semidefinite (default true).
-        public var projectHessian: Bool
-
-        /// Settings with the documented defaults unless given.
-        public init(finiteDifferenceStep: Float = 1e-3, projectHessian: Bool = true) {
-            self.finiteDifferenceStep = finiteDifferenceStep
-            self.projectHessian = projectHessian
-        }
-
-        enum CodingKeys: String, CodingKey, CaseIterable { case finiteDifferenceStep, projectHessian }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            finiteDifferenceStep = try container.decode(Float.self, forKey: .finiteDifferenceStep, default: 1e-3, in: 1e-7...1)
-            projectHessian = try container.decode(Bool.self, forKey: .projectHessian, default: true)
-        }
-    }
+    public typealias Config = ModelLinearizationConfig
 
     /// The dynamics.
     public let model: Model

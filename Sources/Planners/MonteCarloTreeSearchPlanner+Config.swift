@@ -62,6 +62,21 @@ extension MonteCarloTreeSearchPlanner {
             self.finalAction = finalAction
         }
 
+        /// The documented defaults.
+        public init() { self.init(simulationsPerStep: 100) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "simulationsPerStep": "simulations (tree policy, rollout, backup) per plan",
+            "explorationConstant": "C in the UCT bonus 2 C sqrt(2 ln N(parent) / N)",
+            "depthLimit": "deepest tree level below the root",
+            "rolloutDepth": "most random steps of a rollout from a new leaf",
+            "discount": "discount of later rewards",
+            "normalizeValues": "scale mean values to [0, 1] by the tree's range before adding the bonus",
+            "reuseTree": "keep the executed action's subtree for the next plan",
+            "finalAction": "most-visited or highest-mean root child",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case simulationsPerStep, explorationConstant, depthLimit, rolloutDepth, discount, normalizeValues, reuseTree, finalAction
         }

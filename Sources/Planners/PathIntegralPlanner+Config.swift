@@ -33,6 +33,19 @@ extension PathIntegralPlanner {
             self.beta = beta
         }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 30) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps per action sequence",
+            "populationSize": "sequences sampled per iteration",
+            "iterations": "refinement rounds per plan",
+            "gamma": "inverse temperature of the weights exp(gamma * return)",
+            "sigma": "standard deviation of the sampling noise, in action units",
+            "beta": "smoothing: weight of the new sample against the previous step (1: none)",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable { case horizon, populationSize, iterations, gamma, sigma, beta }
 
         public init(from decoder: Decoder) throws {

@@ -18,6 +18,15 @@ extension RandomShootingPlanner {
             self.sequenceCount = sequenceCount
         }
 
+        /// The documented defaults.
+        public init() { self.init(horizon: 10) }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "horizon": "steps per action sequence",
+            "sequenceCount": "uniform random sequences scored per plan",
+        ]
+
         enum CodingKeys: String, CodingKey, CaseIterable { case horizon, sequenceCount }
 
         public init(from decoder: Decoder) throws {

@@ -243,7 +243,7 @@ func riccatiSolution(a: [[Double]], b: [Double], q: [Double], r: Double, horizon
             try JSONDecoder().decode(IterativeLQRPlanner.Config.self, from: Data(#"{"regularizationFactor": 1}"#.utf8))
         }
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(ModelLinearization<PendulumDynamicsModel>.Config.self, from: Data(#"{"step": 0.1}"#.utf8))
+            try JSONDecoder().decode(ModelLinearizationConfig.self, from: Data(#"{"step": 0.1}"#.utf8))
         }
     }
 }

@@ -154,3 +154,25 @@ final class RangeRecorder: TrajectoryEvaluator, @unchecked Sendable {
         #expect(try JSONDecoder().decode(CrossEntropyPlanner.Config.self, from: encoded).horizon == 7)
     }
 }
+
+@Suite struct ConfigDocumentationTests {
+    /// Every key a config encodes has a description, and `init()` gives the documented defaults.
+    func check<Config: Codable & Equatable>(_ config: Config, _ descriptions: [String: String]) throws {
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any] ?? [:]
+        for key in object.keys { #expect(descriptions[key] != nil, "no description for \(key)") }
+        for key in descriptions.keys { #expect(object[key] != nil || key == "minimumPopulationSize", "description of an unknown key \(key)") }
+        #expect(try JSONDecoder().decode(Config.self, from: Data("{}".utf8)) == config)
+    }
+
+    @Test func everyKeyIsDescribed() throws {
+        try check(RandomShootingPlanner.Config(), RandomShootingPlanner.Config.keyDescriptions)
+        try check(CrossEntropyPlanner.Config(), CrossEntropyPlanner.Config.keyDescriptions)
+        try check(ImprovedCrossEntropyPlanner.Config(), ImprovedCrossEntropyPlanner.Config.keyDescriptions)
+        try check(PathIntegralPlanner.Config(), PathIntegralPlanner.Config.keyDescriptions)
+        try check(GradientShootingPlanner.Config(), GradientShootingPlanner.Config.keyDescriptions)
+        try check(MonteCarloTreeSearchPlanner.Config(), MonteCarloTreeSearchPlanner.Config.keyDescriptions)
+        try check(IterativeLQRPlanner.Config(), IterativeLQRPlanner.Config.keyDescriptions)
+        #expect(RandomShootingPlanner.Config().sequenceCount == 1000)
+        #expect(CrossEntropyPlanner.Config().populationSize == 350)
+    }
+}
