@@ -73,10 +73,13 @@ enum BenchCommand {
         guard sizes.count == 3, sizes.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }) else {
             throw UsageError("--size takes MxNxK with positive integers, for example 7000x200x200; got \"\(text)\"")
         }
-        let title = (count > 1 ? "\(count) x " : "") + "\(sizes[0])x\(sizes[2])\(transposeA ? "^T" : "") · "
-            + "\(sizes[2])x\(sizes[1])\(transposeB ? "^T" : "")\(fused ? " +bias+SiLU" : "")\(packed ? " packed" : "")"
+        let (m, n, k) = (sizes[0], sizes[1], sizes[2])
+        let left = transposeA ? "(\(k)x\(m))^T" : "\(m)x\(k)"
+        let right = transposeB ? "(\(n)x\(k))^T" : "\(k)x\(n)"
+        let title = (count > 1 ? "\(count) x " : "") + "\(left) · \(right)"
+            + (fused ? " +bias+SiLU" : "") + (packed ? " packed" : "")
         return BenchGEMMShape(
-            key: "custom", title: title, count: count, m: sizes[0], n: sizes[1], k: sizes[2],
+            key: "custom", title: title, count: count, m: m, n: n, k: k,
             transposeA: transposeA, transposeB: transposeB, fused: fused, prepacked: packed)
     }
 }

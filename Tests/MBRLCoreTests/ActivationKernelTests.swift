@@ -24,7 +24,7 @@ import Testing
             values.append(-magnitude * 3.3)
         }
         values += [0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude,
-                   0.625, -0.625, 0.62499, -0.5, -0.50001, 87.3, -87.3, 88.7, -88.7, 1e-45, -1e-45]
+                   0.625, -0.625, 0.62499, -0.5, -0.50001, 87.3, -87.3, 88.7, -88.7, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
         return values.filter { $0.isFinite }
     }()
 
