@@ -78,9 +78,13 @@ public struct DeterministicMLP: Sendable, Equatable {
 }
 
 extension DeterministicMLP: TrainableDynamicsModel, UncertaintyAwareModel, DifferentiableDynamicsModel {
+    /// Entries per observation.
     public var observationSize: Int { ensemble.observationSize }
+    /// Entries per action row.
     public var actionSize: Int { ensemble.actionSize }
+    /// Whether predictions include rewards (a learned reward head).
     public var predictsRewards: Bool { ensemble.predictsRewards }
+    /// Whether predictions include terminations (a learned termination head).
     public var predictsTerminations: Bool { ensemble.predictsTerminations }
 
     /// The prediction for every row (`[B, obs]`, `[B, act]`); the generator is not used.
@@ -116,8 +120,11 @@ extension DeterministicMLP: TrainableDynamicsModel, UncertaintyAwareModel, Diffe
 }
 
 extension DeterministicMLP: ParameterContainer {
+    /// The trained parameters (see `DynamicsEnsemble.parameters`).
     public var parameters: [Matrix] { ensemble.parameters }
+    /// One name per parameter (see `DynamicsEnsemble.parameterNames`).
     public var parameterNames: [String] { ensemble.parameterNames }
+    /// Edits the trained parameters in place.
     public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
         try ensemble.updateParameters(body)
     }

@@ -40,22 +40,23 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         var terminations = [Bool](repeating: false, count: layout.hasTermination ? rows : 0)
         let memberScale = 1 / Float(members)
         output.withUnsafeBufferPointer { out in
+            // The mean of the members' variances, [B, R].
+            var variances = [Float](repeating: 0, count: layout.isGaussian ? rows * regression : 0)
+            if layout.isGaussian {
+                for member in 0..<members {
+                    let logVariances = transform.logVariances(output: out, rows: rows) { member * rows + $0 }
+                    for index in variances.indices { variances[index] += expf(logVariances[index]) }
+                }
+            }
             observations.withUnsafeBufferPointer { states in
                 next.withUnsafeMutableBufferPointer { nextBuffer in
                     for row in 0..<rows {
                         for column in 0..<regression {
                             var mean: Float = 0
-                            var variance: Float = 0
-                            for member in 0..<members {
-                                let base = (member * rows + row) * width
-                                mean += out[base + column]
-                                if layout.isGaussian {
-                                    variance += expf(transform.logVariance(raw: out[base + layout.logVarianceOffset + column], column: column))
-                                }
-                            }
+                            for member in 0..<members { mean += out[(member * rows + row) * width + column] }
                             var value = mean * memberScale
                             if layout.isGaussian {
-                                value += (variance * memberScale).squareRoot() * noise[row * regression + column]
+                                value += (variances[row * regression + column] * memberScale).squareRoot() * noise[row * regression + column]
                             }
                             let target = transform.denormalized(value, column: column)
                             if column < observationWidth {
@@ -137,6 +138,7 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         var rewards = [Float](repeating: 0, count: layout.hasReward ? rows : 0)
         var terminations = [Bool](repeating: false, count: layout.hasTermination ? rows : 0)
         output.withUnsafeBufferPointer { out in
+            let logVariances = layout.isGaussian ? transform.logVariances(output: out, rows: rows) { placement[$0] } : []
             observations.withUnsafeBufferPointer { states in
                 next.withUnsafeMutableBufferPointer { nextBuffer in
                     for row in 0..<rows {
@@ -144,8 +146,7 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
                         for column in 0..<regression {
                             var value = out[base + column]
                             if layout.isGaussian {
-                                let logVariance = transform.logVariance(raw: out[base + layout.logVarianceOffset + column], column: column)
-                                value += expf(0.5 * logVariance) * noise[row * regression + column]
+                                value += expf(0.5 * logVariances[row * regression + column]) * noise[row * regression + column]
                             }
                             let target = transform.denormalized(value, column: column)
                             if column < observationWidth {

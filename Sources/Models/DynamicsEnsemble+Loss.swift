@@ -28,7 +28,9 @@ extension DynamicsEnsemble {
     /// Per step, in the normalised target space (`(target - mean) / std` of the output
     /// normaliser, the identity unless `normalizeOutputs`): mean squared error (deterministic)
     /// or Gaussian negative log-likelihood with the bounded log-variance (Gaussian), each
-    /// member's mean over its rows and outputs summed over members (mbrl-lib's reduction); plus
+    /// member's mean over its rows and outputs summed over members (mbrl-lib's reduction of the
+    /// Gaussian NLL; its deterministic MSE sums over rows and outputs instead, a constant
+    /// factor); plus
     /// `terminationLossWeight` times the binary cross-entropy of the termination logit. With
     /// several steps the model is unrolled on its own mean predictions and the loss is the mean
     /// over steps, with gradients through the whole unrolled chain (backpropagation through the

@@ -30,6 +30,15 @@ extension DynamicsEnsemble: UncertaintyAwareModel {
         var epistemic = Matrix(rows: rows, columns: observationWidth)
         let memberScale = 1 / Float(members)
         output.withUnsafeBufferPointer { out in
+            // The sum of the members' variances, [B, R].
+            let regression = layout.regressionSize
+            var variances = [Float](repeating: 0, count: layout.isGaussian ? rows * regression : 0)
+            if layout.isGaussian {
+                for member in 0..<members {
+                    let logVariances = transform.logVariances(output: out, rows: rows) { member * rows + $0 }
+                    for index in variances.indices { variances[index] += expf(logVariances[index]) }
+                }
+            }
             observations.withUnsafeBufferPointer { states in
                 mean.withUnsafeMutableBufferPointer { meanBuffer in
                     aleatoric.withUnsafeMutableBufferPointer { aleatoricBuffer in
@@ -37,14 +46,8 @@ extension DynamicsEnsemble: UncertaintyAwareModel {
                             for row in 0..<rows {
                                 for column in 0..<observationWidth {
                                     var total: Float = 0
-                                    var variance: Float = 0
-                                    for member in 0..<members {
-                                        let base = (member * rows + row) * width
-                                        total += out[base + column]
-                                        if layout.isGaussian {
-                                            variance += expf(transform.logVariance(raw: out[base + layout.logVarianceOffset + column], column: column))
-                                        }
-                                    }
+                                    for member in 0..<members { total += out[(member * rows + row) * width + column] }
+                                    let variance = layout.isGaussian ? variances[row * regression + column] : 0
                                     let normalizedMean = total * memberScale
                                     var spread: Float = 0
                                     for member in 0..<members {

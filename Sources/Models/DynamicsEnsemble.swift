@@ -205,6 +205,15 @@ public struct DynamicsEnsemble: Sendable, Equatable {
         }
     }
 
+    /// Whether two models hold the same settings, weights, bounds, normalisers, elites and
+    /// trainer state (the cached elite network is derived and not compared).
+    public static func == (lhs: DynamicsEnsemble, rhs: DynamicsEnsemble) -> Bool {
+        lhs.config == rhs.config && lhs.observationSize == rhs.observationSize && lhs.actionSpace == rhs.actionSpace
+            && lhs.network == rhs.network && lhs.logVarianceBounds == rhs.logVarianceBounds
+            && lhs.inputNormalizer == rhs.inputNormalizer && lhs.outputNormalizer == rhs.outputNormalizer
+            && lhs.elites == rhs.elites && lhs.trainer == rhs.trainer
+    }
+
     /// The normalised inputs `[B, in]` of `B` rows.
     func makeInputs(observations: Matrix, actions: Matrix) -> Matrix {
         var input = Matrix(rows: observations.rows, columns: inputSize)

@@ -91,6 +91,7 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
         self.training = training
     }
 
+    /// One line per key, for `mbrl-run describe`.
     public static let keyDescriptions: [String: String] = [
         "kind": "deterministic (MSE) or gaussian (mean and log-variance, Gaussian NLL)",
         "ensembleSize": "members, each with its own initialisation and bootstrap resample",

@@ -83,9 +83,13 @@ public struct GaussianMLP: Sendable, Equatable {
 }
 
 extension GaussianMLP: TrainableDynamicsModel, UncertaintyAwareModel, DifferentiableDynamicsModel {
+    /// Entries per observation.
     public var observationSize: Int { ensemble.observationSize }
+    /// Entries per action row.
     public var actionSize: Int { ensemble.actionSize }
+    /// Whether predictions include rewards (a learned reward head).
     public var predictsRewards: Bool { ensemble.predictsRewards }
+    /// Whether predictions include terminations (a learned termination head).
     public var predictsTerminations: Bool { ensemble.predictsTerminations }
 
     /// A sample from the predicted Gaussian for every row (`[B, obs]`, `[B, act]`).
@@ -121,8 +125,11 @@ extension GaussianMLP: TrainableDynamicsModel, UncertaintyAwareModel, Differenti
 }
 
 extension GaussianMLP: ParameterContainer {
+    /// The trained parameters (see `DynamicsEnsemble.parameters`).
     public var parameters: [Matrix] { ensemble.parameters }
+    /// One name per parameter (see `DynamicsEnsemble.parameterNames`).
     public var parameterNames: [String] { ensemble.parameterNames }
+    /// Edits the trained parameters in place.
     public mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
         try ensemble.updateParameters(body)
     }

@@ -234,12 +234,35 @@ public struct ModelTrainer: Sendable, Equatable {
             throw MBRLError.nonFinite(
                 "\(place): the loss is \(result.loss) (regression \(result.regressionLoss), termination \(result.terminationLoss), bound penalty \(result.boundPenalty)); \(keep)")
         }
+        guard !result.gradients.allSatisfy(Self.isFinite) else { return }
         let names = model.parameterNames
         for (index, gradient) in result.gradients.enumerated() {
             if let (row, column, value) = gradient.firstNonFinite() {
                 throw MBRLError.nonFinite(
                     "\(place): the gradient of \(index < names.count ? names[index] : "parameter \(index)") is \(value) at [\(row), \(column)]; \(keep)")
             }
+        }
+    }
+
+    /// Whether every entry of `matrix` is finite: `x * 0` is 0 for a finite `x` and NaN for NaN
+    /// or infinity, summed in independent lanes so the loop vectorises.
+    static func isFinite(_ matrix: Matrix) -> Bool {
+        matrix.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var lanes = SIMD16<Float>()
+            let whole = buffer.count / 16 * 16
+            var index = 0
+            while index < whole {
+                lanes += raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Float>.stride, as: SIMD16<Float>.self) * 0
+                index += 16
+            }
+            var rest: Float = 0
+            while index < buffer.count {
+                rest += buffer[index] * 0
+                index += 1
+            }
+            return (lanes.sum() + rest).isFinite
         }
     }
 

@@ -72,6 +72,7 @@ public struct ModelTrainerConfig: DocumentedConfig, Equatable {
         self.maxGradientNorm = maxGradientNorm
     }
 
+    /// One line per key, for `mbrl-run describe`.
     public static let keyDescriptions: [String: String] = [
         "optimizer": "adam (coupled weight decay, as mbrl-lib) or adamw (decoupled)",
         "learningRate": "optimiser step size (mbrl-lib model_lr)",

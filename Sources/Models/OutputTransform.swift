@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MBRLCore
 
 /// The per-column constants that turn a network output row into a prediction: the target
@@ -27,13 +22,29 @@ struct OutputTransform: Sendable {
         deltaMask = model.deltaMask
     }
 
-    /// The bounded log-variance of a raw head value in regression column `column`, exactly as
-    /// `LogVarianceBounds.forward` computes it.
-    @inline(__always)
-    func logVariance(raw: Float, column: Int) -> Float {
-        let upper = upperBound[column], lower = lowerBound[column]
-        let upperBounded = upper - Activation.softplus(upper - raw)
-        return lower + Activation.softplus(upperBounded - lower)
+    /// The bounded log-variances of `rows` network output rows as `[rows, R]`: row `i` reads
+    /// the raw head of output row `outputRow(i)` (of `layout.outputSize` columns). The two
+    /// softplus passes run vectorised over each column.
+    func logVariances(output: UnsafeBufferPointer<Float>, rows: Int, outputRow: (Int) -> Int) -> [Float] {
+        let regression = layout.regressionSize, width = layout.outputSize, offset = layout.logVarianceOffset
+        var result = [Float](repeating: 0, count: rows * regression)
+        guard rows > 0 else { return result }
+        var column = [Float](repeating: 0, count: rows)
+        var sources = [Int](repeating: 0, count: rows)
+        for row in 0..<rows { sources[row] = outputRow(row) * width + offset }
+        column.withUnsafeMutableBufferPointer { values in
+            let pointer = values.baseAddress!
+            for index in 0..<regression {
+                let upper = upperBound[index], lower = lowerBound[index]
+                // lv = lower + softplus((upper - softplus(upper - raw)) - lower)
+                for row in 0..<rows { pointer[row] = upper - output[sources[row] + index] }
+                Activation.softplus.apply(to: pointer, count: rows)
+                for row in 0..<rows { pointer[row] = upper - pointer[row] - lower }
+                Activation.softplus.apply(to: pointer, count: rows)
+                for row in 0..<rows { result[row * regression + index] = lower + pointer[row] }
+            }
+        }
+        return result
     }
 
     /// A normalised regression value of column `column` in the target's units.

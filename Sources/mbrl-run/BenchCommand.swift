@@ -7,6 +7,7 @@ enum BenchCommand {
         mbrl-run bench gemm [--threads N] [--repeats R] [--min-time S] [--only KEY,KEY] [--json]
         mbrl-run bench gemm --size MxNxK [--count E] [--transpose-a] [--transpose-b] [--fused] [--packed] ...
         mbrl-run bench planners [--episodes N] [--planner NAME ...]   (planner acceptance table; see README)
+        mbrl-run bench train [--epochs N] [--threads N]                (ensemble training throughput)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -28,7 +29,8 @@ enum BenchCommand {
         switch arguments[0] {
         case "gemm": break
         case "planners": try PlannerAcceptance.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners")
+        case "train": try TrainBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)
