@@ -23,9 +23,13 @@ let releaseFlags: [String] = portableBuild
     ? ["-Ounchecked"]
     : ["-Ounchecked", "-target-cpu", targetCPU]
 
+/// `MBRL_NO_FMA` marks builds whose target CPU may lack fused multiply-add (portable release
+/// builds, and debug builds, which name no CPU): the kernels then multiply and add separately
+/// instead of calling the library's software `fmaf`, which is about 200 times slower.
 let optimisedSettings: [SwiftSetting] = [
     .unsafeFlags(releaseFlags, .when(configuration: .release)),
-]
+    .define("MBRL_NO_FMA", .when(configuration: .debug)),
+] + (portableBuild ? [.define("MBRL_NO_FMA")] : [])
 
 let package = Package(
     name: "MBRL",
@@ -53,6 +57,13 @@ let package = Package(
             dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
             swiftSettings: optimisedSettings
         ),
+        .executableTarget(
+            name: "custom-planner-example",
+            dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
+            path: "Examples/CustomPlanner",
+            exclude: ["pendulum-constant-torque.json"],
+            swiftSettings: optimisedSettings
+        ),
         .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "AlgorithmsTests",
@@ -60,6 +71,11 @@ let package = Package(
             swiftSettings: optimisedSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models", "Envs"], swiftSettings: optimisedSettings),
+        .testTarget(
+            name: "PlannersTests",
+            dependencies: ["MBRLCore", "Planners", "Models", "Envs"],
+            swiftSettings: optimisedSettings
+        ),
         .testTarget(
             name: "EnvsTests",
             dependencies: ["MBRLCore", "Envs"],

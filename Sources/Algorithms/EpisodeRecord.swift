@@ -1,7 +1,7 @@
 /// One line of a run's `metrics.csv` and `events.jsonl`: what happened in one episode.
 public struct EpisodeRecord: Sendable, Codable, Equatable {
-    /// Training episodes are numbered from 1; exploration episodes from 1 - explorationEpisodes
-    /// up to 0; evaluation episodes carry the number of the training episode they follow.
+    /// Exploration and training episodes are each numbered from 1; evaluation episodes carry the
+    /// number of the training episode they follow.
     public var episode: Int
     /// `"exploration"`, `"training"` or `"evaluation"`.
     public var phase: String

@@ -12,6 +12,9 @@ import MBRLCore
 public struct LoopConfig: DocumentedConfig, Equatable {
     /// Episodes of random actions collected before the first fit.
     public var explorationEpisodes = 1
+    /// Random steps collected before the first fit, over as many episodes as it takes (the last
+    /// one cut at exactly this many, as mbrl-lib's `initial_exploration_steps`); 0 for none.
+    public var explorationSteps = 0
     /// Planned (or policy) episodes after exploration.
     public var episodes = 10
     /// Stop after this many environment steps in all (exploration included); 0 for no limit.
@@ -34,9 +37,11 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     public var checkpointEvery = 1
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "explorationEpisodes": "episodes of random actions before the first model fit",
+        "explorationSteps": "random steps before the first fit, over as many episodes as needed (0: none)",
         "episodes": "planned episodes after exploration",
         "maxSteps": "stop after this many environment steps in all (0: no limit)",
         "aggregateData": "add the agent's own data and refit (v1.0+); false fits once on exploration data (v0.5)",
@@ -49,7 +54,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case explorationEpisodes, episodes, maxSteps, aggregateData, trainEvery, replanEvery
+        case explorationEpisodes, explorationSteps, episodes, maxSteps, aggregateData, trainEvery, replanEvery
         case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery
     }
 
@@ -58,6 +63,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = LoopConfig()
         explorationEpisodes = try container.decode(Int.self, forKey: .explorationEpisodes, default: defaults.explorationEpisodes, in: 0...1_000_000)
+        explorationSteps = try container.decode(Int.self, forKey: .explorationSteps, default: defaults.explorationSteps, in: 0...Int.max)
         episodes = try container.decode(Int.self, forKey: .episodes, default: defaults.episodes, in: 0...10_000_000)
         maxSteps = try container.decode(Int.self, forKey: .maxSteps, default: defaults.maxSteps, in: 0...Int.max)
         aggregateData = try container.decode(Bool.self, forKey: .aggregateData, default: defaults.aggregateData)
@@ -83,6 +89,7 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public var discount: Float = 1
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "particleCount": "particles per candidate action sequence",
@@ -116,6 +123,7 @@ public struct OutputConfig: DocumentedConfig, Equatable {
     public var progress = "auto"
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "directory": "the run directory (empty: runs/<recipe name>-seed<seed>)",

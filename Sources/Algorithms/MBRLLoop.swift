@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import MBRLCore
 import Models
+import Planners
 
 /// The outer loop every planning algorithm runs (collect, fit, plan, act, aggregate), built
 /// from a `Recipe`. The lectures' versions and PETS are settings of `LoopConfig`, not separate
@@ -32,8 +33,10 @@ public final class MBRLLoop {
     // MARK: - State saved in checkpoints
 
     struct Position: Codable, Equatable {
-        /// Episodes of the schedule (exploration, then training) completed.
-        var scheduleIndex = 0
+        /// Exploration episodes completed.
+        var explorationEpisodesDone = 0
+        /// Training episodes completed.
+        var trainingEpisodesDone = 0
         var totalSteps = 0
         var modelFits = 0
         /// `totalSteps` at the latest fit (so a fit is not repeated at the same step).
@@ -120,6 +123,12 @@ public final class MBRLLoop {
                 return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
                                                  terminationFunction: terminationFunction)
             }
+            if planner.requirements.contains(.linearization) {
+                guard let rewardFunction else {
+                    throw RecipeError(path: "planning.reward", message: "iLQR needs the environment's reward function (\"environment\")")
+                }
+                return try ModelLinearization(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction)
+            }
             guard let propagation = PropagationMode(rawValue: planning.propagation)
                 ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
                 throw RecipeError(path: "planning.propagation",
@@ -141,20 +150,21 @@ public final class MBRLLoop {
         let progress = ProgressReporter(setting: recipe.output.progress)
         if resume {
             try restore(from: recorder)
-            progress.note("resuming \(recipe.name) at episode \(position.scheduleIndex - recipe.loop.explorationEpisodes + 1) (\(position.totalSteps) steps done)")
+            progress.note("resuming \(recipe.name) at training episode \(position.trainingEpisodesDone + 1) (\(position.totalSteps) steps done)")
         } else {
             try recorder.start(resolvedRecipe: resolvedRecipe, allowOverwrite: allowOverwrite)
         }
         let started = Date()
         let loop = recipe.loop
-        let scheduleLength = loop.explorationEpisodes + loop.episodes
         var secondsPerStep: Double?
 
-        while position.scheduleIndex < scheduleLength {
+        while position.trainingEpisodesDone < loop.episodes {
             if loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
-            let isExploration = position.scheduleIndex < loop.explorationEpisodes
-            let episodeNumber = position.scheduleIndex - loop.explorationEpisodes + 1
-            let stepsLeftEstimate = Double(scheduleLength - position.scheduleIndex) * Double(max(1, meanEpisodeLength(recorder)))
+            let isExploration = position.explorationEpisodesDone < loop.explorationEpisodes
+                || position.totalSteps < loop.explorationSteps
+            let episodeNumber = isExploration ? position.explorationEpisodesDone + 1 : position.trainingEpisodesDone + 1
+            let episodesLeft = loop.episodes - position.trainingEpisodesDone
+            let stepsLeftEstimate = Double(episodesLeft) * Double(max(1, meanEpisodeLength(recorder)))
 
             // MARK: Fit before planning
             if !isExploration, needsFitBeforeEpisode() {
@@ -165,7 +175,7 @@ public final class MBRLLoop {
             let outcome = try runEpisode(explore: isExploration, evaluate: false,
                                          seed: episodeSeedGenerator.next(), progress: progress, episodeNumber: episodeNumber,
                                          secondsPerStep: secondsPerStep, stepsLeft: stepsLeftEstimate)
-            position.scheduleIndex += 1
+            if isExploration { position.explorationEpisodesDone += 1 } else { position.trainingEpisodesDone += 1 }
             if let perStep = outcome.secondsPerStep { secondsPerStep = perStep }
             let record = EpisodeRecord(
                 episode: episodeNumber, phase: isExploration ? "exploration" : "training",
@@ -175,7 +185,7 @@ public final class MBRLLoop {
                 planningSecondsPerAction: outcome.planningSecondsPerAction,
                 wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             try recorder.append(record)
-            let secondsLeft = secondsPerStep.map { $0 * Double(scheduleLength - position.scheduleIndex) * Double(max(1, meanEpisodeLength(recorder))) }
+            let secondsLeft = secondsPerStep.map { $0 * Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder))) }
             progress.finished(record, of: loop.episodes, secondsLeft: secondsLeft)
 
             // MARK: Evaluate
@@ -196,7 +206,8 @@ public final class MBRLLoop {
 
             // MARK: Checkpoint
             position.recordCount = recorder.records.count
-            if position.scheduleIndex % loop.checkpointEvery == 0 || position.scheduleIndex == scheduleLength {
+            let episodesDone = position.explorationEpisodesDone + position.trainingEpisodesDone
+            if episodesDone % loop.checkpointEvery == 0 || position.trainingEpisodesDone == loop.episodes {
                 try saveCheckpoint(to: recorder, wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             }
         }
@@ -266,6 +277,10 @@ public final class MBRLLoop {
                             secondsLeft: secondsPerStep.map { $0 * max(0, stepsLeft - Double(length)) })
             if step.isDone { break }
             if !evaluate && loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
+            // Exploration stops at exactly `explorationSteps` once the episode count is met, as
+            // mbrl-lib's initial `rollout_agent_trajectories` does.
+            if explore && position.explorationEpisodesDone + 1 >= loop.explorationEpisodes
+                && loop.explorationSteps > 0 && position.totalSteps >= loop.explorationSteps { break }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
         return EpisodeOutcome(episodeReturn: episodeReturn, length: length,
@@ -287,7 +302,7 @@ public final class MBRLLoop {
     func fitModel(progress: ProgressReporter) throws {
         guard var trainable = model as? any TrainableDynamicsModel else { return }
         guard !buffer.isEmpty else {
-            throw RecipeError(path: "loop.explorationEpisodes", message: "the model has no data to fit; collect at least one exploration episode")
+            throw RecipeError(path: "loop.explorationEpisodes", message: "the model has no data to fit; collect random data first (explorationEpisodes or explorationSteps)")
         }
         let report = try trainable.train(on: buffer, generator: &trainingGenerator)
         model = trainable

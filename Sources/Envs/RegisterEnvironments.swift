@@ -26,6 +26,7 @@ public struct GymnasiumRecipeConfig: DocumentedConfig, Equatable {
     public var python = "python3"
 
     public init() {}
+    public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
         "id": "the Gymnasium environment id, for example HalfCheetah-v5 (required)",

@@ -48,22 +48,21 @@ extension Activation {
         guard rows > 0, columns > 0 else { return }
         switch self {
         case .identity: return
-        case .relu: Self.map(buffer, rows, columns, stride) { VectorMath.relu($0) }
-        case .leakyReLU(let slope): Self.map(buffer, rows, columns, stride) { VectorMath.leakyReLU($0, slope: slope) }
-        case .silu: Self.map(buffer, rows, columns, stride) { VectorMath.silu($0) }
-        case .tanh: Self.map(buffer, rows, columns, stride) { VectorMath.tanh($0) }
-        case .sigmoid: Self.map(buffer, rows, columns, stride) { VectorMath.sigmoid($0) }
-        case .elu(let alpha): Self.map(buffer, rows, columns, stride) { VectorMath.elu($0, alpha: alpha) }
-        case .softplus: Self.map(buffer, rows, columns, stride) { VectorMath.softplus($0) }
+        case .relu: Self.map(buffer, rows, columns, stride, VectorMath.ReLU())
+        case .leakyReLU(let slope): Self.map(buffer, rows, columns, stride, VectorMath.LeakyReLU(slope: slope))
+        case .silu: Self.map(buffer, rows, columns, stride, VectorMath.SiLU())
+        case .tanh: Self.map(buffer, rows, columns, stride, VectorMath.Tanh())
+        case .sigmoid: Self.map(buffer, rows, columns, stride, VectorMath.Sigmoid())
+        case .elu(let alpha): Self.map(buffer, rows, columns, stride, VectorMath.ELU(alpha: alpha))
+        case .softplus: Self.map(buffer, rows, columns, stride, VectorMath.Softplus())
         }
     }
 
     /// Runs `function` over a block, 16 values at a time; a partial last vector per row is
     /// padded with zeros so every value takes the same path.
     @inline(__always)
-    private static func map(
-        _ buffer: UnsafeMutablePointer<Float>, _ rows: Int, _ columns: Int, _ stride: Int,
-        _ function: (SIMD16<Float>) -> SIMD16<Float>
+    private static func map<Function: VectorFunction>(
+        _ buffer: UnsafeMutablePointer<Float>, _ rows: Int, _ columns: Int, _ stride: Int, _ function: Function
     ) {
         let fullColumns = columns & ~15
         for row in 0..<rows {
@@ -80,6 +79,90 @@ extension Activation {
                 let result = function(partial)
                 for lane in 0..<(columns - fullColumns) { start[fullColumns + lane] = result[lane] }
             }
+        }
+    }
+}
+
+extension Activation {
+    /// Multiplies `gradient` in place by the activation's derivative, 16 lanes at a time: the
+    /// backward pass `dL/dx = dL/dy * f'(x)` of `y = f(x)`.
+    ///
+    /// - Parameters:
+    ///   - gradient: `dL/dy`, `[count]`; overwritten with `dL/dx`.
+    ///   - preActivation: `x`, `[count]`; needed unless `derivativeNeedsOnlyOutput`.
+    ///   - output: `y = f(x)`, `[count]`, or `nil`; tanh, sigmoid and elu use it when given
+    ///     (otherwise they recompute it from `x`).
+    ///   - count: the number of values.
+    public func multiplyByDerivative(
+        _ gradient: UnsafeMutablePointer<Float>,
+        preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>?, count: Int
+    ) {
+        precondition(preActivation != nil || (derivativeNeedsOnlyOutput && output != nil),
+                     "multiplyByDerivative: \(name) needs the pre-activation values")
+        typealias Vector = SIMD16<Float>
+        let zero = Vector(repeating: 0), one = Vector(repeating: 1)
+        // `x` when given, otherwise `y`; the cases that can take `y` use it whenever it is given
+        // (and only its sign, or `y` itself, when `x` is missing).
+        let source = preActivation ?? output.unsafelyUnwrapped
+        switch self {
+        case .identity:
+            return
+        case .relu:
+            Self.scale(gradient, source, output, count) { x, _ in zero.replacing(with: one, where: x .> zero) }
+        case .leakyReLU(let slope):
+            Self.scale(gradient, source, output, count) { x, _ in
+                Vector(repeating: slope).replacing(with: one, where: x .>= zero)
+            }
+        case .silu:
+            Self.scale(gradient, source, output, count) { x, _ in
+                let s = VectorMath.sigmoid(x)
+                return s * VectorMath.multiplyAdd(x, one - s, one)
+            }
+        case .tanh:
+            Self.scale(gradient, source, output, count) { x, y in
+                let t = y ?? VectorMath.tanh(x)
+                return one - t * t
+            }
+        case .sigmoid:
+            Self.scale(gradient, source, output, count) { x, y in
+                let s = y ?? VectorMath.sigmoid(x)
+                return s * (one - s)
+            }
+        case .elu(let alpha):
+            Self.scale(gradient, source, output, count) { x, y in
+                let negative = (y ?? VectorMath.elu(x, alpha: alpha)) + Vector(repeating: alpha)
+                return negative.replacing(with: one, where: (y ?? x) .> zero)
+            }
+        case .softplus:
+            Self.scale(gradient, source, output, count) { x, _ in VectorMath.sigmoid(x) }
+        }
+    }
+
+    /// `gradient[i] *= derivative(x[i], y[i])` over full and partial (zero-padded) vectors;
+    /// `derivative` receives `y` only when `output` is not `nil`.
+    @inline(__always)
+    private static func scale(
+        _ gradient: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ output: UnsafePointer<Float>?,
+        _ count: Int, _ derivative: (SIMD16<Float>, SIMD16<Float>?) -> SIMD16<Float>
+    ) {
+        typealias Vector = SIMD16<Float>
+        func load(_ pointer: UnsafePointer<Float>, _ start: Int, _ lanes: Int) -> Vector {
+            if lanes == 16 { return UnsafeRawPointer(pointer + start).loadUnaligned(as: Vector.self) }
+            var vector = Vector()
+            for lane in 0..<lanes { vector[lane] = pointer[start + lane] }
+            return vector
+        }
+        var start = 0
+        while start < count {
+            let lanes = min(16, count - start)
+            let factor = derivative(load(source, start, lanes), output.map { load($0, start, lanes) })
+            let result = load(gradient, start, lanes) * factor
+            if lanes == 16 {
+                UnsafeMutableRawPointer(gradient + start).storeBytes(of: result, as: Vector.self)
+            } else {
+                for lane in 0..<lanes { gradient[start + lane] = result[lane] }
+            }
+            start += 16
         }
     }
 }

@@ -18,12 +18,14 @@
 ///
 /// How it works: `C` is computed in 12 x 32 tiles by register-tiled `SIMD16<Float>` kernels
 /// (24 accumulators, fused multiply-add), reading `A` in place and `B` in 32-column panels
-/// (in place when `B` is not transposed, otherwise packed once per call). Bias, the
-/// pre-activation copy and the activation are applied to each tile as it is stored.
+/// (packed once per call when `B` is transposed or `m >= 512`, read in place otherwise, or
+/// packed in advance with `PackedRightOperand`). Bias, the pre-activation copy and the
+/// activation are applied to each tile as it is stored.
 ///
 /// Results are deterministic: every entry of `C` is summed in the same order (depth blocks
 /// that depend only on `k`, each summed in increasing `k`), whatever the thread count and
-/// timing, so `threads: 1` and `threads: 8` give identical bits. Products of less than about
+/// timing, so `threads: 1` and `threads: 8` give identical bits; a row of `C` is also the same
+/// whether its product is computed in one call or split over several. Products of less than about
 /// 4 MFLOP run on the calling thread. The operands must not overlap `c` or `preActivation`.
 public enum GEMM {
     /// The number of worker threads used when a call does not say: the number of active cores.
@@ -86,7 +88,7 @@ public enum GEMM {
         guard count > 0, m > 0, n > 0 else { return }
         let threadCount = threads ?? defaultThreadCount
         let (panelCount, lastPanelWidth) = GEMMRightPanels.layout(columns: n)
-        let firstPacked = GEMMRightPanels.firstPackedPanel(columns: n, transposeB: transposeB)
+        let firstPacked = GEMMRightPanels.firstPackedPanel(rows: m, columns: n, transposeB: transposeB)
         let packedFloats = GEMMRightPanels.packedCount(columns: n, depth: k, firstPanel: firstPacked)
 
         func run(packed: UnsafeMutablePointer<Float>?) {

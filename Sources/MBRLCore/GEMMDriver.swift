@@ -54,28 +54,25 @@ final class GEMMTaskCounter: @unchecked Sendable {
 enum GEMMDriver {
     /// Below this much work a call stays on the calling thread.
     static let parallelFlopThreshold = 4.0e6
-    /// Below this many floats to pack, B is packed on the calling thread.
-    static let parallelPackThreshold = 1 << 17
+    /// Below this many floats to pack, B is packed on the calling thread (waking a worker costs
+    /// tens of microseconds in a virtual machine, about as long as packing a million floats).
+    static let parallelPackThreshold = 1 << 20
 
-    /// Per-worker scratch: a zero-padded copy of a partial sliver of A, a tile of C and of the
-    /// pre-activation for edge tiles, and zero-padded bias values for the last panel.
+    /// Per-worker scratch: a zero-padded copy of a partial sliver of A and the kernel's tile of sums.
     struct Scratch {
         let aTail: UnsafeMutablePointer<Float>
         let tile: UnsafeMutablePointer<Float>
-        let preTile: UnsafeMutablePointer<Float>
-        let biasTail: UnsafeMutablePointer<Float>
 
+        /// Floats to allocate: both parts plus room to align the tile to a cache line.
         static func floatCount(_ partition: GEMMPartition) -> Int {
-            GEMMMicrokernel.rows * max(partition.depthBlock, 1) + 2 * tileFloats + GEMMMicrokernel.wideColumns
+            GEMMMicrokernel.rows * GEMMMicrokernel.tileStride + 16 + GEMMMicrokernel.rows * max(partition.depthBlock, 1)
         }
 
-        static let tileFloats = GEMMMicrokernel.rows * GEMMMicrokernel.wideColumns
-
         init(_ base: UnsafeMutablePointer<Float>, _ partition: GEMMPartition) {
-            aTail = base
-            tile = aTail + GEMMMicrokernel.rows * max(partition.depthBlock, 1)
-            preTile = tile + Self.tileFloats
-            biasTail = preTile + Self.tileFloats
+            // A 64-byte aligned tile: its vector stores and loads never straddle cache lines.
+            let misalignment = Int(bitPattern: base) & 63
+            tile = base + (misalignment == 0 ? 0 : (64 - misalignment) / MemoryLayout<Float>.stride)
+            aTail = tile + GEMMMicrokernel.rows * GEMMMicrokernel.tileStride
         }
     }
 
@@ -169,8 +166,12 @@ enum GEMMDriver {
             partition: partition, scratch: scratch)
     }
 
-    /// `C[rows, panels] = activation(op(A)[rows, :] · B[:, panels] (+ C) + bias)`, depth block
-    /// after depth block.
+    /// `C[rows, panels] = activation(op(A)[rows, :] · B[:, panels] (+ C) + bias)`.
+    ///
+    /// Loop order (outer to inner): cache blocks of panels, depth blocks, groups of 8 slivers,
+    /// panels, slivers. One panel of B (up to 32 x depth block) then stays in L1 while the
+    /// group's slivers of A (up to 96 rows) stream from L2, the order of the Goto and BLIS
+    /// algorithms; measured about 7% faster than slivers outside panels on 7000 x 200 x 200.
     static func runBlock(
         rows: Range<Int>, panels: Range<Int>,
         a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
@@ -181,6 +182,7 @@ enum GEMMDriver {
         partition: GEMMPartition, scratch: Scratch
     ) {
         let sliverRows = GEMMMicrokernel.rows
+        let groupRows = GEMMPartition.sliversPerGroup * sliverRows
         let panelWidth = GEMMMicrokernel.wideColumns
         let n = right.columns
         let k = right.depth
@@ -193,90 +195,58 @@ enum GEMMDriver {
                 let depthCount = min(depthBlock, k - depthStart)
                 let isFirst = depthStart == 0
                 let isLast = depthStart + depthCount >= k
-                var sliverStart = rows.lowerBound
-                while sliverStart < rows.upperBound {
-                    let validRows = min(sliverRows, rows.upperBound - sliverStart)
-                    // A's sliver: read in place, or a zero-padded copy for the last partial one.
-                    var sliverA: UnsafePointer<Float>
-                    var sliverLDA = lda
-                    var sliverTransposed = transposeA
-                    if validRows == sliverRows {
-                        sliverA = transposeA
-                            ? a + depthStart * lda + sliverStart
-                            : a + sliverStart * lda + depthStart
-                    } else {
+                var groupStart = rows.lowerBound
+                while groupStart < rows.upperBound {
+                    let groupEnd = min(rows.upperBound, groupStart + groupRows)
+                    // Only the last sliver of a group can be partial: copy it, zero-padded, once.
+                    let partialStart = groupEnd - (groupEnd - groupStart) % sliverRows
+                    if partialStart < groupEnd {
                         copyPartialSliver(
-                            a: a, lda: lda, transposeA: transposeA, firstRow: sliverStart, validRows: validRows,
+                            a: a, lda: lda, transposeA: transposeA, firstRow: partialStart,
+                            validRows: groupEnd - partialStart,
                             depthStart: depthStart, depthCount: depthCount, into: scratch.aTail)
-                        sliverA = UnsafePointer(scratch.aTail)
-                        sliverLDA = depthCount
-                        sliverTransposed = false
                     }
                     for panel in cacheBlockStart..<cacheBlockEnd {
                         let (panelB, panelLDB) = right.panel(panel, depthOffset: depthStart)
                         let width = right.width(ofPanel: panel)
                         let firstColumn = panel * panelWidth
                         let validColumns = min(width, n - firstColumn)
-                        let isFullTile = validRows == sliverRows && validColumns == width
-                        var epilogue = GEMMEpilogue(
-                            addsToC: accumulate || !isFirst, bias: nil, preActivation: nil, preActivationStride: 0)
-                        if isLast, let bias {
-                            if validColumns == width {
-                                epilogue.bias = bias + firstColumn
+                        let panelBias = isLast ? bias.map { $0 + firstColumn } : nil
+                        var sliverStart = groupStart
+                        while sliverStart < groupEnd {
+                            let validRows = min(sliverRows, groupEnd - sliverStart)
+                            if validRows == sliverRows {
+                                kernel(
+                                    width: width, transposed: transposeA, depth: depthCount,
+                                    a: transposeA ? a + depthStart * lda + sliverStart : a + sliverStart * lda + depthStart,
+                                    lda: lda, b: panelB, ldb: panelLDB, tile: scratch.tile)
                             } else {
-                                scratch.biasTail.update(from: bias + firstColumn, count: validColumns)
-                                (scratch.biasTail + validColumns).update(repeating: 0, count: panelWidth - validColumns)
-                                epilogue.bias = UnsafePointer(scratch.biasTail)
-                            }
-                        }
-                        let cTile = c + sliverStart * ldc + firstColumn
-                        if isFullTile {
-                            if isLast, let preActivation {
-                                epilogue.preActivation = preActivation + sliverStart * ldc + firstColumn
-                                epilogue.preActivationStride = ldc
-                            }
-                            kernel(
-                                width: width, transposed: sliverTransposed, depth: depthCount,
-                                a: sliverA, lda: sliverLDA, b: panelB, ldb: panelLDB,
-                                c: cTile, ldc: ldc, epilogue: epilogue)
-                            if isLast { activation.apply(to: cTile, rows: sliverRows, columns: width, stride: ldc) }
-                        } else {
-                            // Edge tile: run the same kernel on a scratch tile, copy the valid part.
-                            let tile = scratch.tile
-                            if epilogue.addsToC {
-                                for row in 0..<sliverRows {
-                                    let tileRow = tile + row * panelWidth
-                                    if row < validRows {
-                                        tileRow.update(from: cTile + row * ldc, count: validColumns)
-                                        (tileRow + validColumns).update(repeating: 0, count: panelWidth - validColumns)
+                                // The short last sliver: 4-row kernels on its zero-padded copy.
+                                let shortRows = GEMMMicrokernel.shortRows
+                                var chunk = 0
+                                while chunk < validRows {
+                                    let chunkA = UnsafePointer(scratch.aTail + chunk * depthCount)
+                                    let chunkTile = scratch.tile + chunk * GEMMMicrokernel.tileStride
+                                    if width == GEMMMicrokernel.wideColumns {
+                                        GEMMMicrokernel.shortWideRowMajor(
+                                            depth: depthCount, a: chunkA, lda: depthCount, b: panelB, ldb: panelLDB, tile: chunkTile)
                                     } else {
-                                        tileRow.update(repeating: 0, count: panelWidth)
+                                        GEMMMicrokernel.shortNarrowRowMajor(
+                                            depth: depthCount, a: chunkA, lda: depthCount, b: panelB, ldb: panelLDB, tile: chunkTile)
                                     }
+                                    chunk += shortRows
                                 }
                             }
-                            if isLast, preActivation != nil {
-                                epilogue.preActivation = scratch.preTile
-                                epilogue.preActivationStride = panelWidth
-                            }
-                            kernel(
-                                width: width, transposed: sliverTransposed, depth: depthCount,
-                                a: sliverA, lda: sliverLDA, b: panelB, ldb: panelLDB,
-                                c: tile, ldc: panelWidth, epilogue: epilogue)
-                            if isLast {
-                                activation.apply(to: tile, rows: validRows, columns: validColumns, stride: panelWidth)
-                            }
-                            for row in 0..<validRows {
-                                (cTile + row * ldc).update(from: tile + row * panelWidth, count: validColumns)
-                            }
-                            if isLast, let preActivation {
-                                let preTile = preActivation + sliverStart * ldc + firstColumn
-                                for row in 0..<validRows {
-                                    (preTile + row * ldc).update(from: scratch.preTile + row * panelWidth, count: validColumns)
-                                }
-                            }
+                            GEMMEpilogue.store(
+                                tile: scratch.tile, rows: validRows, columns: validColumns,
+                                c: c + sliverStart * ldc + firstColumn, ldc: ldc, addsToC: accumulate || !isFirst,
+                                bias: panelBias,
+                                preActivation: isLast ? preActivation.map { $0 + sliverStart * ldc + firstColumn } : nil,
+                                activation: isLast ? activation : nil)
+                            sliverStart += sliverRows
                         }
                     }
-                    sliverStart += sliverRows
+                    groupStart = groupEnd
                 }
                 depthStart += depthCount
             } while depthStart < k
@@ -288,32 +258,33 @@ enum GEMMDriver {
     @inline(__always)
     static func kernel(
         width: Int, transposed: Bool, depth: Int,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, tile: UnsafeMutablePointer<Float>
     ) {
         if width == GEMMMicrokernel.wideColumns {
             if transposed {
-                GEMMMicrokernel.wideTransposed(depth: depth, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue)
+                GEMMMicrokernel.wideTransposed(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
             } else {
-                GEMMMicrokernel.wideRowMajor(depth: depth, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue)
+                GEMMMicrokernel.wideRowMajor(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
             }
         } else {
             if transposed {
-                GEMMMicrokernel.narrowTransposed(depth: depth, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue)
+                GEMMMicrokernel.narrowTransposed(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
             } else {
-                GEMMMicrokernel.narrowRowMajor(depth: depth, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue)
+                GEMMMicrokernel.narrowRowMajor(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
             }
         }
     }
 
     /// Copies rows `firstRow ..< firstRow + validRows` of `op(A)`, depth
-    /// `depthStart ..< depthStart + depthCount`, into a 12-row, row-major block with rows
-    /// `depthCount` apart; the missing rows are zeros.
+    /// `depthStart ..< depthStart + depthCount`, into a row-major block with rows `depthCount`
+    /// apart, padded with rows of zeros to a multiple of 4 rows (the short kernels' height).
     static func copyPartialSliver(
         a: UnsafePointer<Float>, lda: Int, transposeA: Bool, firstRow: Int, validRows: Int,
         depthStart: Int, depthCount: Int, into destination: UnsafeMutablePointer<Float>
     ) {
-        for row in 0..<GEMMMicrokernel.rows {
+        let shortRows = GEMMMicrokernel.shortRows
+        let paddedRows = (validRows + shortRows - 1) / shortRows * shortRows
+        for row in 0..<paddedRows {
             let target = destination + row * depthCount
             if row >= validRows {
                 target.update(repeating: 0, count: depthCount)

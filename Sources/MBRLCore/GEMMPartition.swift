@@ -27,6 +27,8 @@ struct GEMMPartition: Sendable {
     var taskCount: Int { rowTaskCount * columnTaskCount }
 
     static let sliverRows = GEMMMicrokernel.rows
+    /// Slivers that share one panel of B in L1 before the next panel (`GEMMDriver.runBlock`).
+    static let sliversPerGroup = 8
     static let singleDepthBlockLimit = 512
     static let maximumDepthBlock = 384
     /// Floats of packed B kept in L2 per cache block.
@@ -54,6 +56,9 @@ struct GEMMPartition: Sendable {
         // Enough work per task, and (for a large depth) a few slivers per task so that each
         // block of B read from L3 serves several slivers.
         var sliversPerTask = max(Int((Self.taskFlops / sliverFlops).rounded(.up)), min(4, (slivers + 7) / 8))
+        // Whole groups of slivers when that still leaves plenty of tasks to balance threads.
+        let groupAligned = (sliversPerTask + Self.sliversPerGroup - 1) / Self.sliversPerGroup * Self.sliversPerGroup
+        if slivers / groupAligned >= 16 { sliversPerTask = groupAligned }
         sliversPerTask = max(sliversPerTask, (slivers + Self.maximumRowTasks - 1) / Self.maximumRowTasks)
         sliversPerTask = min(max(sliversPerTask, 1), slivers)
         rowsPerTask = sliversPerTask * Self.sliverRows

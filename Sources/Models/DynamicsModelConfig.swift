@@ -67,6 +67,7 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
 
     /// The defaults.
     public init() {}
+    public static var defaults: Self { Self() }
 
     /// A configuration with the given settings and defaults for the rest.
     public init(kind: DynamicsModelKind = .gaussian, ensembleSize: Int = 7, eliteCount: Int = 5,

@@ -51,6 +51,7 @@ public struct ModelTrainerConfig: DocumentedConfig, Equatable {
 
     /// The defaults.
     public init() {}
+    public static var defaults: Self { Self() }
 
     /// A configuration with the given settings and defaults for the rest.
     public init(optimizer: ModelOptimizerKind = .adam, learningRate: Float = 7.5e-4, weightDecay: Float = 3e-5,

@@ -9,5 +9,7 @@ import Planners
 func makeRegistry() -> ComponentRegistry {
     let registry = ComponentRegistry()
     registerEnvironments(in: registry)
+    registerModels(in: registry)
+    registerPlanners(in: registry)
     return registry
 }

@@ -78,4 +78,23 @@ import Testing
         let buffer = try ReplayBuffer(checkpoint: checkpoint, prefix: "replayBuffer")
         #expect(buffer.count == 200)  // only the exploration episode
     }
+
+    @Test func explorationStepsSpanEpisodesAndStopExactly() throws {
+        let directory = temporaryDirectory("loop-exploration")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recipe = try Recipe(json: try JSONValue(parsing: """
+            {"name": "test", "environment": "ContinuousCartPole-v0", "model": "least-squares",
+             "planner": {"type": "test-shooting", "candidates": 8, "horizon": 3}, "planning": {"particleCount": 1},
+             "loop": {"explorationEpisodes": 1, "explorationSteps": 150, "episodes": 1, "maxSteps": 160},
+             "output": {"directory": "\(directory.path)", "progress": "quiet"}}
+            """))
+        _ = try MBRLLoop(recipe: recipe, registry: makeTestRegistry()).run()
+        let events = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONDecoder().decode(EpisodeRecord.self, from: Data($0.utf8)) }
+        let exploration = events.filter { $0.phase == "exploration" }
+        // Random cart-pole episodes last about 20 steps, so 150 steps take several of them.
+        #expect(exploration.count > 2)
+        #expect(exploration.last?.totalSteps == 150)
+        #expect(exploration.map(\.episode) == Array(1...exploration.count))
+    }
 }

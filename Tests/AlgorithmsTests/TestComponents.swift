@@ -75,6 +75,7 @@ struct TestShootingPlanner: Planner {
         var horizon = 10
         var failAfterPlans = 0
         init() {}
+        static var defaults: Self { Self() }
         static let keyDescriptions = ["candidates": "sequences per plan", "horizon": "steps per sequence",
                                       "failAfterPlans": "throw after this many plans (0: never)"]
         enum CodingKeys: String, CodingKey, CaseIterable { case candidates, horizon, failAfterPlans }
@@ -120,6 +121,7 @@ struct TestShootingPlanner: Planner {
 
 struct LeastSquaresConfig: DocumentedConfig, Equatable {
     init() {}
+    static var defaults: Self { Self() }
     static let keyDescriptions: [String: String] = [:]
 }
 

@@ -24,7 +24,7 @@ import Testing
             values.append(-magnitude * 3.3)
         }
         values += [0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude,
-                   0.625, -0.625, 0.62499, -0.5, -0.50001, 87.3, -87.3, 88.7, -88.7, 1e-45, -1e-45]
+                   0.625, -0.625, 0.62499, -0.5, -0.50001, 87.3, -87.3, 88.7, -88.7, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
         return values.filter { $0.isFinite }
     }()
 
@@ -90,6 +90,35 @@ import Testing
             let lanes = SIMD16<Float>(values[0..<16])
             let vector = activation.value(lanes)
             #expect((0..<16).allSatisfy { vector[$0] == whole[$0] }, "\(activation.name) SIMD16")
+        }
+    }
+
+    @Test func derivativeMatchesScalar() {
+        var generator = RandomGenerator(seed: 10)
+        let inputs = (0..<1003).map { _ in generator.nextUniformFloat(in: -12, 12) } + [0, -0.0, 50, -50, 1e-20]
+        let gradient = (0..<inputs.count).map { _ in generator.nextUniformFloat(in: -2, 2) }
+        for activation in Self.activations {
+            let outputs = inputs.map { activation.value($0) }
+            var variants: [(String, UnsafePointer<Float>?, UnsafePointer<Float>?)] = []
+            inputs.withUnsafeBufferPointer { x in
+                outputs.withUnsafeBufferPointer { y in
+                    variants = [("x and y", x.baseAddress, y.baseAddress), ("x only", x.baseAddress, nil)]
+                    if activation.derivativeNeedsOnlyOutput { variants.append(("y only", nil, y.baseAddress)) }
+                    for (label, pre, post) in variants {
+                        var result = gradient
+                        result.withUnsafeMutableBufferPointer {
+                            activation.multiplyByDerivative($0.baseAddress!, preActivation: pre, output: post, count: $0.count)
+                        }
+                        for index in inputs.indices {
+                            let expected = gradient[index] * activation.derivative(preActivation: inputs[index], output: outputs[index])
+                            if !(abs(result[index] - expected) <= 2e-6 * max(abs(gradient[index]), 1)) {
+                                Issue.record("\(activation.name) (\(label)) at x = \(inputs[index]): \(result[index]) vs \(expected)")
+                                break
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

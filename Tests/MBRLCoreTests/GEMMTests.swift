@@ -175,6 +175,7 @@ private let allActivations: [Activation] = [
             GEMMCase(m: 200, n: 75, k: 1100, transposeA: true, padding: 5, accumulate: true, generator: &generator),
             GEMMCase(m: 37, n: 530, k: 300, transposeB: true, useBias: true, activation: .tanh, generator: &generator),
             GEMMCase(m: 130, n: 130, k: 700, transposeA: true, transposeB: true, padding: 1, generator: &generator),
+            GEMMCase(m: 605, n: 45, k: 150, padding: 2, useBias: true, activation: .sigmoid, generator: &generator),
         ]
         for testCase in cases {
             let single = testCase.run(threads: 1)
@@ -185,6 +186,33 @@ private let allActivations: [Activation] = [
                 if testCase.keepPreActivation { #expect(multi.pre == single.pre, "\(testCase) pre, threads \(threads)") }
             }
         }
+    }
+
+    @Test func eachRowDoesNotDependOnTheOtherRows() {
+        // A 700-row product (B packed, several tasks) equals its row blocks computed apart
+        // (B read in place for the small ones), bit for bit.
+        var generator = RandomGenerator(seed: 7)
+        let m = 700, n = 77, k = 120
+        let a = (0..<(m * k)).map { _ in generator.nextUniformFloat(in: -1, 1) }
+        let b = (0..<(k * n)).map { _ in generator.nextUniformFloat(in: -1, 1) }
+        let bias = (0..<n).map { _ in generator.nextUniformFloat(in: -1, 1) }
+        var whole = [Float](repeating: 0, count: m * n)
+        var pieces = whole
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in bias.withUnsafeBufferPointer { bias in
+            whole.withUnsafeMutableBufferPointer { c in
+                GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
+                              c: c.baseAddress!, ldc: n, bias: bias.baseAddress!, activation: .silu, threads: 2)
+            }
+            pieces.withUnsafeMutableBufferPointer { c in
+                var start = 0
+                for rows in [1, 13, 100, 5, 581] {
+                    GEMM.multiply(m: rows, n: n, k: k, a: a.baseAddress! + start * k, lda: k, b: b.baseAddress!, ldb: n,
+                                  c: c.baseAddress! + start * n, ldc: n, bias: bias.baseAddress!, activation: .silu, threads: 1)
+                    start += rows
+                }
+            }
+        }}}
+        #expect(whole == pieces)
     }
 
     @Test func batchedEqualsLoopOfSingleCalls() {

@@ -1,64 +1,97 @@
-/// What a GEMM microkernel does with a finished row of its tile: add the partial sum already in
-/// `C`, add the bias, keep the pre-activation, store. (The activation itself is applied to the
-/// whole tile afterwards, while it is still in L1.)
+/// Moves a microkernel's sums into `C`: adds the partial result already in `C`, adds the bias,
+/// keeps the pre-activation, applies the activation, stores; all in one pass over the tile
+/// while it is in L1.
 ///
-/// The value stored is `(C + sum) + bias` (terms present as configured), the same expression
-/// for every entry whatever tile or thread computes it.
-struct GEMMEpilogue {
+/// The value is `(C + sum) + bias` (terms present as configured), then the activation's
+/// 16-lane function, for every entry whatever tile, edge or thread computes it: a partial last
+/// vector of a row is gathered into a zero-padded vector and goes through the same code.
+enum GEMMEpilogue {
     typealias Vector = SIMD16<Float>
 
-    /// `C` holds a partial result to add to: `accumulate`, or a later block of the depth.
-    var addsToC: Bool
-    /// The bias values of the tile's columns (as wide as the tile), or `nil`.
-    var bias: UnsafePointer<Float>?
-    /// Where the tile's pre-activation values go (its first entry), or `nil`.
-    var preActivation: UnsafeMutablePointer<Float>?
-    /// The distance between rows of `preActivation`.
-    var preActivationStride: Int
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
-    }
-
-    @inline(__always)
-    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
-    }
-
-    /// Finishes row `row` of a 32-wide tile from its two accumulators.
-    @inline(__always)
-    func finish32(
-        _ sum0: Vector, _ sum1: Vector, _ bias0: Vector, _ bias1: Vector,
-        row: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+    /// Stores `rows x columns` sums from `tile` (rows `GEMMMicrokernel.tileStride` apart) into `c`.
+    ///
+    /// - Parameters:
+    ///   - addsToC: `C` holds a partial result to add to (accumulate, or a later depth block).
+    ///   - bias: the `columns` bias values of the tile's columns, or `nil`.
+    ///   - preActivation: where the values before the activation go (same `ldc`), or `nil`.
+    ///   - activation: applied after the bias; `nil` for an intermediate depth block.
+    static func store(
+        tile: UnsafePointer<Float>, rows: Int, columns: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, addsToC: Bool,
+        bias: UnsafePointer<Float>?, preActivation: UnsafeMutablePointer<Float>?, activation: Activation?
     ) {
-        var value0 = sum0, value1 = sum1
-        let destination = c + row * ldc
-        if addsToC {
-            value0 = Self.load(destination) + value0
-            value1 = Self.load(destination + 16) + value1
+        let parts = Parts(
+            tile: tile, rows: rows, columns: columns, c: c, ldc: ldc, addsToC: addsToC,
+            bias: bias, preActivation: preActivation)
+        switch activation ?? .identity {
+        case .identity: parts.store(VectorMath.Identity())
+        case .relu: parts.store(VectorMath.ReLU())
+        case .leakyReLU(let slope): parts.store(VectorMath.LeakyReLU(slope: slope))
+        case .silu: parts.store(VectorMath.SiLU())
+        case .tanh: parts.store(VectorMath.Tanh())
+        case .sigmoid: parts.store(VectorMath.Sigmoid())
+        case .elu(let alpha): parts.store(VectorMath.ELU(alpha: alpha))
+        case .softplus: parts.store(VectorMath.Softplus())
         }
-        if bias != nil {
-            value0 += bias0
-            value1 += bias1
-        }
-        if let preActivation {
-            let preRow = preActivation + row * preActivationStride
-            Self.store(value0, preRow)
-            Self.store(value1, preRow + 16)
-        }
-        Self.store(value0, destination)
-        Self.store(value1, destination + 16)
     }
 
-    /// Finishes row `row` of a 16-wide tile from its accumulator.
-    @inline(__always)
-    func finish16(_ sum0: Vector, _ bias0: Vector, row: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        var value0 = sum0
-        let destination = c + row * ldc
-        if addsToC { value0 = Self.load(destination) + value0 }
-        if bias != nil { value0 += bias0 }
-        if let preActivation { Self.store(value0, preActivation + row * preActivationStride) }
-        Self.store(value0, destination)
+    /// The arguments of `store`, with the loop specialised for each activation.
+    private struct Parts {
+        let tile: UnsafePointer<Float>
+        let rows: Int
+        let columns: Int
+        let c: UnsafeMutablePointer<Float>
+        let ldc: Int
+        let addsToC: Bool
+        let bias: UnsafePointer<Float>?
+        let preActivation: UnsafeMutablePointer<Float>?
+
+        @inline(__always)
+        private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+            UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+        }
+
+        @inline(__always)
+        private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+            UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
+        }
+
+        @inline(__always)
+        func store<Function: VectorFunction>(_ function: Function) {
+            let fullColumns = columns & ~15
+            let remainder = columns - fullColumns
+            for row in 0..<rows {
+                let sums = tile + row * GEMMMicrokernel.tileStride
+                let destination = c + row * ldc
+                let preRow = preActivation.map { $0 + row * ldc }
+                var column = 0
+                while column < fullColumns {
+                    var value = Self.load(sums + column)
+                    if addsToC { value = Self.load(destination + column) + value }
+                    if let bias { value += Self.load(bias + column) }
+                    if let preRow { Self.store(value, preRow + column) }
+                    Self.store(function(value), destination + column)
+                    column += 16
+                }
+                if remainder > 0 {
+                    var value = Self.load(sums + fullColumns)
+                    if addsToC {
+                        var old = Vector()
+                        for lane in 0..<remainder { old[lane] = destination[fullColumns + lane] }
+                        value = old + value
+                    }
+                    if let bias {
+                        var biasValues = Vector()
+                        for lane in 0..<remainder { biasValues[lane] = bias[fullColumns + lane] }
+                        value += biasValues
+                    }
+                    if let preRow {
+                        for lane in 0..<remainder { preRow[fullColumns + lane] = value[lane] }
+                    }
+                    let result = function(value)
+                    for lane in 0..<remainder { destination[fullColumns + lane] = result[lane] }
+                }
+            }
+        }
     }
 }

@@ -22,10 +22,16 @@ enum VectorMath {
     /// `1.5 * 2^23`: adding it rounds a `Float` of magnitude below `2^22` to an integer.
     private static let roundingMagic: Float = 12582912
 
-    /// `a * b + c` with one rounding where the CPU has FMA.
+    /// `a * b + c`, with one rounding (FMA) unless the build targets a CPU without FMA
+    /// (`MBRL_NO_FMA`, set by portable and debug builds), where a fused multiply-add would be
+    /// a slow library call.
     @inline(__always)
     static func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
+        #if MBRL_NO_FMA
+        a * b + c
+        #else
         c.addingProduct(a, b)
+        #endif
     }
 
     /// `|x|` (clears the sign bit).
@@ -172,5 +178,47 @@ enum VectorMath {
     @inline(__always)
     static func leakyReLU(_ x: Vector, slope: Float) -> Vector {
         (x * Vector(repeating: slope)).replacing(with: x, where: x .>= Vector(repeating: 0))
+    }
+}
+
+/// An elementwise function on 16 lanes, as a type, so that loops over buffers are specialised
+/// for each activation with the function inlined (closures passed to the loops were not).
+protocol VectorFunction {
+    func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float>
+}
+
+extension VectorMath {
+    struct Identity: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { x }
+    }
+
+    struct ReLU: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
+    }
+
+    struct LeakyReLU: VectorFunction {
+        let slope: Float
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.leakyReLU(x, slope: slope) }
+    }
+
+    struct SiLU: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
+    }
+
+    struct Tanh: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
+    }
+
+    struct Sigmoid: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
+    }
+
+    struct ELU: VectorFunction {
+        let alpha: Float
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.elu(x, alpha: alpha) }
+    }
+
+    struct Softplus: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
     }
 }

@@ -55,15 +55,27 @@ public final class ComponentRegistry: @unchecked Sendable {
         init(kind: Kind) { self.kind = kind }
 
         /// Registers `name` (replacing an earlier registration of the same name).
+        ///
+        /// - Parameter presets: config values this component uses instead of the config type's
+        ///   own defaults (for example `["ensembleSize": 1]` for a single-network variant); a
+        ///   recipe's own values still win, and `describe` shows the presets as the defaults.
         public mutating func register<Config: DocumentedConfig>(
-            _ name: String, summary: String, config: Config.Type,
+            _ name: String, summary: String, config: Config.Type, presets: [String: JSONValue] = [:],
             build: @escaping (Config, Context) throws -> Product
         ) {
-            let info = ComponentInfo(name: name, kind: kind, summary: summary, keys: Config.keyDocumentation())
+            var keys = Config.keyDocumentation()
+            if !presets.isEmpty, let presetDefaults = try? JSONValue(encoding: JSONValue.object(presets).decode(Config.self)) {
+                keys = keys.map { key in
+                    var key = key
+                    key.defaultValue = presetDefaults[key.name] ?? key.defaultValue
+                    return key
+                }
+            }
+            let info = ComponentInfo(name: name, kind: kind, summary: summary, keys: keys)
             entries[name] = Entry(info: info) { json, context, path in
                 let config: Config
                 do {
-                    config = try json.decode(Config.self)
+                    config = try JSONValue.object(presets.merging(json.objectMembers) { _, given in given }).decode(Config.self)
                 } catch {
                     throw RecipeError(path: path, message: JSONValue.describe(error, pathPrefix: path.isEmpty ? [] : [path]))
                 }
@@ -184,6 +196,7 @@ public struct PolicyOptimizerBuildContext: Sendable {
 /// The config of a component that has no settings.
 public struct EmptyConfig: DocumentedConfig, Equatable {
     public init() {}
+    public static var defaults: Self { Self() }
     public static let keyDescriptions: [String: String] = [:]
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)

@@ -1,0 +1,24 @@
+import MBRLCore
+
+/// Registers the neural dynamics models in `registry`: `"gaussian-ensemble"` (PETS's
+/// probabilistic ensemble, mbrl-lib's cart-pole defaults), `"deterministic-ensemble"`,
+/// `"gaussian-mlp"` and `"deterministic-mlp"` (single networks). All take `DynamicsModelConfig`'s
+/// keys; sizes come from the environment.
+public func registerModels(in registry: ComponentRegistry) {
+    let variants: [(name: String, summary: String, presets: [String: JSONValue])] = [
+        ("gaussian-ensemble", "probabilistic ensemble (PETS): Gaussian members, bootstrap data, elites",
+         ["kind": .string("gaussian")]),
+        ("deterministic-ensemble", "ensemble of deterministic MLPs trained with MSE",
+         ["kind": .string("deterministic")]),
+        ("gaussian-mlp", "one Gaussian MLP (mean and soft-bounded log-variance heads)",
+         ["kind": .string("gaussian"), "ensembleSize": .number(1), "eliteCount": .number(1)]),
+        ("deterministic-mlp", "one deterministic MLP f(s, a) -> s' trained with MSE (the lectures' v0.5 model)",
+         ["kind": .string("deterministic"), "ensembleSize": .number(1), "eliteCount": .number(1)]),
+    ]
+    for variant in variants {
+        registry.models.register(variant.name, summary: variant.summary, config: DynamicsModelConfig.self,
+                                 presets: variant.presets) { config, context in
+            try DynamicsEnsemble(config: config, context: context)
+        }
+    }
+}
