@@ -58,57 +58,13 @@ extension Activation {
             output.withUnsafeBufferPointer { y in
                 if backwardNeedsPreActivation, let preActivation {
                     preActivation.withUnsafeBufferPointer { x in
-                        multiplyByDerivative(g.baseAddress!, output: y.baseAddress!, preActivation: x.baseAddress!, count: count)
+                        multiplyByDerivative(g.baseAddress!, preActivation: x.baseAddress!, output: y.baseAddress!, count: count)
                     }
                 } else {
-                    multiplyByDerivative(g.baseAddress!, output: y.baseAddress!, preActivation: nil, count: count)
+                    multiplyByDerivative(g.baseAddress!, preActivation: nil, output: y.baseAddress!, count: count)
                 }
             }
         }
         return gradient
-    }
-
-    /// `gradient[i] *= f'(x[i])` for `count` entries, reading `f'` from the output where that is
-    /// enough and from `preActivation` otherwise (which must then be non-nil).
-    ///
-    /// The switch is outside the loops so each loop is a plain elementwise kernel.
-    @inline(__always)
-    func multiplyByDerivative(
-        _ gradient: UnsafeMutablePointer<Float>,
-        output y: UnsafePointer<Float>,
-        preActivation x: UnsafePointer<Float>?,
-        count: Int
-    ) {
-        switch self {
-        case .identity:
-            return
-        case .relu:
-            for index in 0..<count where !(y[index] > 0) { gradient[index] = 0 }
-        case .leakyReLU(let slope):
-            if let x {
-                for index in 0..<count where !(x[index] >= 0) { gradient[index] *= slope }
-            } else {
-                for index in 0..<count where !(y[index] > 0) { gradient[index] *= slope }
-            }
-        case .tanh:
-            for index in 0..<count { gradient[index] *= 1 - y[index] * y[index] }
-        case .sigmoid:
-            for index in 0..<count { gradient[index] *= y[index] * (1 - y[index]) }
-        case .elu(let alpha):
-            if let x {
-                for index in 0..<count where !(x[index] > 0) { gradient[index] *= y[index] + alpha }
-            } else {
-                for index in 0..<count where !(y[index] > 0) { gradient[index] *= y[index] + alpha }
-            }
-        case .silu:
-            guard let x else { preconditionFailure("the SiLU backward pass needs pre-activations") }
-            for index in 0..<count {
-                let s = 1 / (1 + expf(-x[index]))
-                gradient[index] *= s * (1 + x[index] * (1 - s))
-            }
-        case .softplus:
-            guard let x else { preconditionFailure("the softplus backward pass needs pre-activations") }
-            for index in 0..<count { gradient[index] *= 1 / (1 + expf(-x[index])) }
-        }
     }
 }
