@@ -8,7 +8,7 @@
 /// as Gymnasium's float32 observation spaces do.
 ///
 /// ```swift
-/// var environment = try makeEnvironment("Pendulum-v1")
+/// var environment = try EnvironmentCatalog.make("Pendulum-v1")   // module Envs
 /// var generator = RandomGenerator(seed: 0)
 /// var observation = try environment.reset(seed: 0)
 /// var episodeReturn: Float = 0

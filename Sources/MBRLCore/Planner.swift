@@ -6,7 +6,7 @@
 /// warm-start state between calls; `reset()` clears it at an episode boundary.
 ///
 /// ```swift
-/// var planner = CrossEntropyPlanner(config: .init(horizon: 15), actionSpace: environment.actionSpace)
+/// var planner = try CrossEntropyPlanner(config: .init(horizon: 15), actionSpace: environment.actionSpace)
 /// try planner.checkCompatibility(with: evaluator)          // at build time
 /// var generator = RandomGenerator(seed: 0)
 /// let plan = try planner.plan(from: observation, model: evaluator, generator: &generator)
