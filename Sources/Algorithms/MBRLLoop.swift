@@ -314,8 +314,11 @@ public final class MBRLLoop {
                                                        planning: recipe.planning)
     }
 
+    /// The mean length of recent training episodes (exploration episodes when there are none
+    /// yet), for the time-left estimate.
     func meanEpisodeLength(_ recorder: RunRecorder) -> Int {
-        let lengths = recorder.records.filter { $0.phase != "evaluation" }.map(\.length)
+        let training = recorder.records.filter { $0.phase == "training" }.suffix(3).map(\.length)
+        let lengths = training.isEmpty ? recorder.records.filter { $0.phase == "exploration" }.map(\.length) : training
         return lengths.isEmpty ? 200 : lengths.reduce(0, +) / lengths.count
     }
 
