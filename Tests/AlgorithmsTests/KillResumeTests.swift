@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `mbrl-run` next to this package's sources (`swift build -c release` makes it).
+private let executable: URL? = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidate = root.appendingPathComponent(".build/release/mbrl-run")
+    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
+}()
+
+/// A run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run.
+@Suite(.enabled(if: executable != nil, "mbrl-run is not built: run 'swift build -c release' first to enable the kill-and-resume test"))
+struct KillResumeTests {
+    let recipe = """
+        {"name": "kill-resume", "seed": 5, "environment": "Pendulum-v1",
+         "model": {"type": "deterministic-mlp", "hiddenSizes": [32, 32], "training": {"epochs": 10, "patience": 5}},
+         "planner": {"type": "random-shooting", "horizon": 8, "sequenceCount": 100},
+         "planning": {"particleCount": 1},
+         "loop": {"explorationEpisodes": 0, "explorationSteps": 200, "episodes": 5, "trainEvery": 100},
+         "output": {"progress": "lines"}}
+        """
+
+    @discardableResult
+    func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func metricsLines(_ directory: URL) -> [String] {
+        ((try? String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// Every column but the two timing ones (planning seconds per action, wall seconds).
+    func deterministicColumns(_ lines: [String]) -> [String] {
+        lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ",") }
+    }
+
+    @Test func killedRunResumesToTheSameMetrics() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let recipeURL = base.appendingPathComponent("recipe.json")
+        try recipe.write(to: recipeURL, atomically: true, encoding: .utf8)
+        let whole = base.appendingPathComponent("whole"), killed = base.appendingPathComponent("killed")
+
+        let uninterrupted = try launch(["run", recipeURL.path, "--out", whole.path])
+        uninterrupted.waitUntilExit()
+        #expect(uninterrupted.terminationStatus == 0)
+
+        // Kill the second run once it has finished the exploration episode and one training episode.
+        let victim = try launch(["run", recipeURL.path, "--out", killed.path])
+        let deadline = Date().addingTimeInterval(60)
+        while metricsLines(killed).count < 3 && victim.isRunning && Date() < deadline { usleep(5_000) }
+        #expect(victim.isRunning, "the run finished before it could be killed")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+        #expect(metricsLines(killed).count < metricsLines(whole).count)
+
+        let resumed = try launch(["run", "--resume", killed.path])
+        resumed.waitUntilExit()
+        #expect(resumed.terminationStatus == 0)
+        let expected = deterministicColumns(metricsLines(whole))
+        #expect(expected.count == 7)   // header, one exploration episode, five training episodes
+        #expect(deterministicColumns(metricsLines(killed)) == expected)
+    }
+}
