@@ -36,7 +36,7 @@ public final class RunRecorder {
     public func start(resolvedRecipe: JSONValue, allowOverwrite: Bool) throws {
         if !allowOverwrite, FileManager.default.fileExists(atPath: metricsURL.path) {
             throw MBRLError.invalidArgument(
-                "\(directory.path) already holds a run; resume it with 'mbrl-run run --resume \(directory.path)', choose another --out, or delete it")
+                "\(directory.path) already holds a run; resume it with 'mbrl-run run --resume \(directory.path)', start over with --overwrite, or choose another --out")
         }
         try write(Data((resolvedRecipe.formatted() + "\n").utf8), to: recipeURL)
         try write(Data((EpisodeRecord.csvHeader + "\n").utf8), to: metricsURL)
