@@ -35,6 +35,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     public var bufferCapacity = 1_000_000
     /// Write a checkpoint every this many episodes.
     public var checkpointEvery = 1
+    /// Stop the run after the first training episode whose return reaches this value (for
+    /// example 200 on cart-pole, to time a run to its first solved episode); `nil` runs every
+    /// episode.
+    public var stopAtReturn: Double? = nil
 
     public init() {}
     public static var defaults: Self { Self() }
@@ -51,11 +55,12 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         "evaluateEvery": "episodes between evaluations",
         "bufferCapacity": "transitions kept in the replay buffer",
         "checkpointEvery": "episodes between checkpoints",
+        "stopAtReturn": "stop after the first training episode whose return reaches this (null: never)",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case explorationEpisodes, explorationSteps, episodes, maxSteps, aggregateData, trainEvery, replanEvery
-        case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery
+        case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery, stopAtReturn
     }
 
     public init(from decoder: Decoder) throws {
@@ -73,6 +78,28 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         evaluateEvery = try container.decode(Int.self, forKey: .evaluateEvery, default: defaults.evaluateEvery, in: 1...1_000_000)
         bufferCapacity = try container.decode(Int.self, forKey: .bufferCapacity, default: defaults.bufferCapacity, in: 1...Int.max)
         checkpointEvery = try container.decode(Int.self, forKey: .checkpointEvery, default: defaults.checkpointEvery, in: 1...1_000_000)
+        stopAtReturn = try container.decodeIfPresent(Double.self, forKey: .stopAtReturn)
+        if let stopAtReturn, !stopAtReturn.isFinite {
+            throw DecodingError.dataCorruptedError(forKey: .stopAtReturn, in: container,
+                                                   debugDescription: "stopAtReturn must be a finite number or null")
+        }
+    }
+
+    /// Encodes every key, `stopAtReturn` as `null` when unset, so a resolved recipe lists them all.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(explorationEpisodes, forKey: .explorationEpisodes)
+        try container.encode(explorationSteps, forKey: .explorationSteps)
+        try container.encode(episodes, forKey: .episodes)
+        try container.encode(maxSteps, forKey: .maxSteps)
+        try container.encode(aggregateData, forKey: .aggregateData)
+        try container.encode(trainEvery, forKey: .trainEvery)
+        try container.encode(replanEvery, forKey: .replanEvery)
+        try container.encode(evaluationEpisodes, forKey: .evaluationEpisodes)
+        try container.encode(evaluateEvery, forKey: .evaluateEvery)
+        try container.encode(bufferCapacity, forKey: .bufferCapacity)
+        try container.encode(checkpointEvery, forKey: .checkpointEvery)
+        if let stopAtReturn { try container.encode(stopAtReturn, forKey: .stopAtReturn) } else { try container.encodeNil(forKey: .stopAtReturn) }
     }
 }
 

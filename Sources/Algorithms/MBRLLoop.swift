@@ -44,6 +44,9 @@ public final class MBRLLoop {
         var lastReport: ModelTrainingReport?
         var recordCount = 0
         var wallSecondsBefore = 0.0
+        /// Set once a training episode reached `loop.stopAtReturn` (optional so that checkpoints
+        /// written before the setting existed still load).
+        var reachedStopReturn: Bool? = nil
     }
 
     var position = Position()
@@ -160,6 +163,7 @@ public final class MBRLLoop {
 
         while position.trainingEpisodesDone < loop.episodes {
             if loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
+            if position.reachedStopReturn == true { break }
             let isExploration = position.explorationEpisodesDone < loop.explorationEpisodes
                 || position.totalSteps < loop.explorationSteps
             let episodeNumber = isExploration ? position.explorationEpisodesDone + 1 : position.trainingEpisodesDone + 1
@@ -187,6 +191,10 @@ public final class MBRLLoop {
             try recorder.append(record)
             let secondsLeft = secondsPerStep.map { $0 * Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder))) }
             progress.finished(record, of: loop.episodes, secondsLeft: secondsLeft)
+            if !isExploration, let target = loop.stopAtReturn, outcome.episodeReturn >= target {
+                position.reachedStopReturn = true
+                progress.note("training episode \(episodeNumber) reached the return \(outcome.episodeReturn) >= stopAtReturn \(target); stopping")
+            }
 
             // MARK: Evaluate
             if !isExploration, loop.evaluationEpisodes > 0, episodeNumber % loop.evaluateEvery == 0 {
@@ -207,7 +215,8 @@ public final class MBRLLoop {
             // MARK: Checkpoint
             position.recordCount = recorder.records.count
             let episodesDone = position.explorationEpisodesDone + position.trainingEpisodesDone
-            if episodesDone % loop.checkpointEvery == 0 || position.trainingEpisodesDone == loop.episodes {
+            if episodesDone % loop.checkpointEvery == 0 || position.trainingEpisodesDone == loop.episodes
+                || position.reachedStopReturn == true {
                 try saveCheckpoint(to: recorder, wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             }
         }

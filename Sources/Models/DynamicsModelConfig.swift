@@ -51,8 +51,10 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
     public var learnedReward: Bool = false
     /// Learn a termination head (a logit trained by binary cross-entropy). Default false.
     public var learnedTermination: Bool = false
-    /// Train the Gaussian log-variance bounds. Default true.
-    public var learnLogVarianceBounds: Bool = true
+    /// Train the Gaussian log-variance bounds. Default false: the bounds stay at their initial
+    /// values, as mbrl-lib's PETS configuration has it
+    /// (`conf/dynamics_model/gaussian_mlp_ensemble.yaml`: `learn_logvar_bounds: false`).
+    public var learnLogVarianceBounds: Bool = false
     /// The initial lower log-variance bound. Default -10 (mbrl-lib).
     public var minLogVariance: Float = LogVarianceBounds.defaultMinLogVariance
     /// The initial upper log-variance bound. Default 0.5 (mbrl-lib).
@@ -75,7 +77,7 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
                 targetIsDelta: Bool = true, noDeltaDimensions: [Int] = [],
                 normalizeInputs: Bool = true, normalizeOutputs: Bool = false,
                 learnedReward: Bool = false, learnedTermination: Bool = false,
-                learnLogVarianceBounds: Bool = true, training: ModelTrainerConfig = ModelTrainerConfig()) {
+                learnLogVarianceBounds: Bool = false, training: ModelTrainerConfig = ModelTrainerConfig()) {
         self.kind = kind
         self.ensembleSize = ensembleSize
         self.eliteCount = eliteCount

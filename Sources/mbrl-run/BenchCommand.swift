@@ -8,6 +8,8 @@ enum BenchCommand {
         mbrl-run bench gemm --size MxNxK [--count E] [--transpose-a] [--transpose-b] [--fused] [--packed] ...
         mbrl-run bench planners [--episodes N] [--planner NAME ...]   (planner acceptance table; see README)
         mbrl-run bench train [--epochs N] [--threads N]                (ensemble training throughput)
+        mbrl-run bench plan [--actions N] [--scaling] ...               (seconds per PETS action)
+        mbrl-run bench pets [RECIPE] [--seed S] [--target R] ...         (a whole PETS run to its first solved episode)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -30,7 +32,9 @@ enum BenchCommand {
         case "gemm": break
         case "planners": try PlannerAcceptance.main(Array(arguments.dropFirst())); return
         case "train": try TrainBenchmark.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train")
+        case "plan": try PlanBenchmark.main(Array(arguments.dropFirst())); return
+        case "pets": try PetsBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)

@@ -45,13 +45,7 @@ enum TrainBenchmark {
         let json = parsed.flag("json")
         try parsed.rejectUnknown(command: "bench train")
         if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)' for 'bench train'") }
-        if threads > 0 {
-            // The thread count is read once, on the first multiplication; nothing has run one yet.
-            setenv("MBRL_THREADS", String(threads), 1)
-            guard GEMM.defaultThreadCount == threads else {
-                throw UsageError("--threads \(threads) could not be applied (GEMM already uses \(GEMM.defaultThreadCount) threads)")
-            }
-        }
+        try applyThreads(threads)
 
         var generator = RandomGenerator(seed: 0)
         let data = syntheticCartPoleTransitions(count: transitions, generator: &generator)
@@ -82,6 +76,17 @@ enum TrainBenchmark {
             print(String(format: "training: %d epochs in %.3f s: %.3f epochs/s, %.0f transitions/s (final loss %.4f)",
                          epochs, seconds, epochsPerSecond, samplesPerSecond, result?.epochs.last?.trainingLoss ?? .nan))
             print(String(format: "routed prediction of 7000 rows through 5 elites: %.2f ms", predictionSeconds * 1000))
+        }
+    }
+
+    /// Sets the GEMM thread count for the process (0 keeps the default: all cores, or
+    /// `MBRL_THREADS`). The count is read once, on the first multiplication, so this must run
+    /// before any.
+    static func applyThreads(_ threads: Int) throws {
+        guard threads > 0 else { return }
+        setenv("MBRL_THREADS", String(threads), 1)
+        guard GEMM.defaultThreadCount == threads else {
+            throw UsageError("--threads \(threads) could not be applied (GEMM already uses \(GEMM.defaultThreadCount) threads)")
         }
     }
 

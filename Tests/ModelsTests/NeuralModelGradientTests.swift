@@ -19,6 +19,7 @@ import Testing
                                          activation: .tanh, targetIsDelta: false, normalizeInputs: false)
         config.minLogVariance = -3
         config.maxLogVariance = 1
+        config.learnLogVarianceBounds = kind == .gaussian
         return config
     }
 

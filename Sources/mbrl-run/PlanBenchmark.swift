@@ -1,0 +1,185 @@
+import Envs
+import Foundation
+import MBRLCore
+import Models
+import Planners
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `mbrl-run bench plan`: the time to plan one PETS action, with mbrl-lib's default cart-pole
+/// settings unless flags change them, and `--scaling` for the table of costs as each size doubles.
+///
+/// The set-up mirrors `../shared/anchors/mbrl_lib_plan_bench.py`: an untrained Gaussian ensemble
+/// (7 members of 4 x 200 SiLU) whose input normaliser is fitted to 200 random cart-pole-sized
+/// transitions (observations uniform in [-0.5, 0.5], actions in [-1, 1]), particles routed
+/// through random members at every step (`random-model`), the cart-pole reward and termination
+/// functions, and CEM (population 350, elite ratio 0.1, 5 iterations, alpha 0.1, horizon 15, 20
+/// particles), replanning from the first observation of `ContinuousCartPole-v0` after one
+/// warm-up action.
+enum PlanBenchmark {
+    static let help = """
+        mbrl-run bench plan [--actions N] [--threads N] [--population N] [--horizon N]
+                            [--particles N] [--iterations N] [--ensemble N] [--hidden N] [--layers N]
+                            [--seed S] [--json]
+        mbrl-run bench plan --scaling [--actions N] [--threads N] [--json]
+
+        Times one PETS planning step on ContinuousCartPole-v0 with mbrl-lib's default settings:
+        a 7-member Gaussian ensemble of 4 hidden layers of 200 SiLU units (untrained; inputs
+        normalised), 20 particles with random-model propagation, CEM with population 350, elite
+        ratio 0.1, 5 iterations, alpha 0.1, horizon 15. Flags change one setting each.
+
+        Prints seconds per action (the mean of N actions, default 10, after one warm-up action),
+        rows per second (population x particles x horizon x iterations rows through the network
+        per action, divided by the time) and GFLOP/s (2 multiply-adds per weight per row, the
+        hidden activations' FLOPs not counted, the same count for mbrl-lib).
+
+        --scaling measures the default and then each of population, horizon, particles,
+        ensemble size and hidden width doubled, with the ratio to the default (linear cost
+        means a ratio of 2, except the ensemble size: the rows are split over the members, so
+        the work stays the same).
+
+        Compare with mbrl-lib side by side: scripts/bench_plan_vs_mbrl_lib.sh
+        """
+
+    /// One measured setting.
+    struct Setting: Sendable {
+        var population = 350
+        var horizon = 15
+        var particles = 20
+        var iterations = 5
+        var ensemble = 7
+        var hidden = 200
+        var layers = 4
+
+        /// Rows through the network per action.
+        var rowsPerAction: Int { population * particles * horizon * iterations }
+
+        /// Floating-point operations of the network per row: 2 per weight (4 observation entries
+        /// and 1 action in, 4 means and 4 log-variances out).
+        var flopsPerRow: Double {
+            let input = 5, output = 8
+            let weights = input * hidden + max(layers - 1, 0) * hidden * hidden + hidden * output
+            return 2 * Double(weights)
+        }
+
+        var label: String {
+            "population \(population), horizon \(horizon), particles \(particles), iterations \(iterations), ensemble \(ensemble), \(layers) x \(hidden)"
+        }
+    }
+
+    /// A measurement.
+    struct Result: Sendable {
+        var setting: Setting
+        var secondsPerAction: Double
+        var rowsPerSecond: Double { Double(setting.rowsPerAction) / secondsPerAction }
+        var gigaflopsPerSecond: Double { Double(setting.rowsPerAction) * setting.flopsPerRow / secondsPerAction / 1e9 }
+    }
+
+    static func main(_ arguments: [String]) throws {
+        if arguments.contains("--help") { print(help); return }
+        var parsed = try CommandArguments(arguments, flagNames: ["json", "scaling"])
+        let actions = try parsed.integer("actions", default: 10, range: 1...100_000)
+        let threads = try parsed.integer("threads", default: 0, range: 0...1024)
+        let seed = try parsed.integer("seed", default: 0, range: 0...Int.max)
+        var setting = Setting()
+        setting.population = try parsed.integer("population", default: setting.population, range: 2...1_000_000)
+        setting.horizon = try parsed.integer("horizon", default: setting.horizon, range: 1...10_000)
+        setting.particles = try parsed.integer("particles", default: setting.particles, range: 1...100_000)
+        setting.iterations = try parsed.integer("iterations", default: setting.iterations, range: 1...1000)
+        setting.ensemble = try parsed.integer("ensemble", default: setting.ensemble, range: 1...1000)
+        setting.hidden = try parsed.integer("hidden", default: setting.hidden, range: 1...100_000)
+        setting.layers = try parsed.integer("layers", default: setting.layers, range: 1...100)
+        let json = parsed.flag("json"), scaling = parsed.flag("scaling")
+        try parsed.rejectUnknown(command: "bench plan")
+        if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)' for 'bench plan'") }
+        try TrainBenchmark.applyThreads(threads)
+
+        let settings: [(String, Setting)]
+        if scaling {
+            func doubled(_ change: (inout Setting) -> Void) -> Setting { var copy = setting; change(&copy); return copy }
+            settings = [
+                ("default", setting),
+                ("population x2", doubled { $0.population *= 2 }),
+                ("horizon x2", doubled { $0.horizon *= 2 }),
+                ("particles x2", doubled { $0.particles *= 2 }),
+                ("ensemble x2", doubled { $0.ensemble *= 2 }),
+                ("hidden width x2", doubled { $0.hidden *= 2 }),
+            ]
+        } else {
+            settings = [("setting", setting)]
+        }
+        var results: [(String, Result)] = []
+        for (name, each) in settings {
+            let result = try measure(each, actions: actions, seed: UInt64(seed))
+            results.append((name, result))
+            if !json && scaling {
+                print(String(format: "%@: %.3f s per action", name, result.secondsPerAction))
+            }
+        }
+        if json {
+            for (name, result) in results {
+                let fields = [
+                    "\"system\": \"mbrl-swift\"", "\"case\": \"\(name)\"", "\"seconds_per_action\": \(result.secondsPerAction)",
+                    "\"rows_per_second\": \(result.rowsPerSecond)", "\"gflops\": \(result.gigaflopsPerSecond)",
+                    "\"actions\": \(actions)", "\"threads\": \(GEMM.defaultThreadCount)",
+                    "\"population\": \(result.setting.population)", "\"horizon\": \(result.setting.horizon)",
+                    "\"particles\": \(result.setting.particles)", "\"iterations\": \(result.setting.iterations)",
+                    "\"ensemble\": \(result.setting.ensemble)", "\"hidden\": \(result.setting.hidden)", "\"layers\": \(result.setting.layers)",
+                ]
+                print("{" + fields.joined(separator: ", ") + "}")
+            }
+        } else if scaling {
+            let base = results[0].1.secondsPerAction
+            print("")
+            print("| change | s per action | ratio to default | rows per action | GFLOP/s |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for (name, result) in results {
+                print(String(format: "| %@ | %.3f | %.2f | %d | %.0f |", name, result.secondsPerAction,
+                             result.secondsPerAction / base, result.setting.rowsPerAction, result.gigaflopsPerSecond))
+            }
+        } else if let result = results.first?.1 {
+            print("PETS planning, \(result.setting.label), \(GEMM.defaultThreadCount) threads, \(actions) actions")
+            print(String(format: "%.4f s per action, %.3g rows/s, %.1f GFLOP/s", result.secondsPerAction,
+                         result.rowsPerSecond, result.gigaflopsPerSecond))
+        }
+    }
+
+    /// Plans `actions` actions (after one warm-up action) with `setting` and returns the mean time.
+    static func measure(_ setting: Setting, actions: Int, seed: UInt64) throws -> Result {
+        var generator = RandomGenerator(seed: seed)
+        let actionSpace = Space.box(Box(lowerBound: -1, upperBound: 1, size: 1))
+        var config = DynamicsModelConfig()
+        config.ensembleSize = setting.ensemble
+        config.eliteCount = min(config.eliteCount, setting.ensemble)
+        config.hiddenSizes = Array(repeating: setting.hidden, count: setting.layers)
+        var model = try DynamicsEnsemble(config: config, observationSize: 4, actionSpace: actionSpace, generator: &generator)
+        var data = TransitionBatch(count: 200, observationSize: 4, actionSize: 1)
+        generator.fillUniform(&data.observations, lower: -0.5, upper: 0.5)
+        generator.fillUniform(&data.actions, lower: -1, upper: 1)
+        data.nextObservations = data.observations
+        try model.fitNormalizers(to: data)
+
+        var environment = ContinuousCartPole(seed: seed)
+        let observation = try environment.reset(seed: seed)
+        let evaluator = try ModelEnvironment(
+            model: model, actionSpace: actionSpace, rewardFunction: environment.rewardFunction,
+            terminationFunction: environment.terminationFunction,
+            config: .init(particleCount: setting.particles, propagation: .randomModel))
+        var planner = try CrossEntropyPlanner(
+            config: .init(horizon: setting.horizon, populationSize: setting.population, eliteRatio: 0.1,
+                          iterations: setting.iterations, alpha: 0.1),
+            actionSpace: actionSpace)
+        try planner.checkCompatibility(with: evaluator)
+        _ = try planner.plan(from: observation, model: evaluator, generator: &generator)
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for _ in 0..<actions { _ = try planner.plan(from: observation, model: evaluator, generator: &generator) }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Result(setting: setting, secondsPerAction: seconds / Double(actions))
+    }
+}
