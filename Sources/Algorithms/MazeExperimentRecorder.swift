@@ -81,11 +81,12 @@ public struct MazeExperimentRecorder {
             }
         case .cumulativeReward:
             let change = result.changeStep
-            lines.append("agent,repetition,cumulativeRewardAtChange,finalCumulativeReward")
+            lines.append("agent,repetition,cumulativeRewardAtChange,finalCumulativeReward,finalGreedyPathShortest")
             for agent in result.agents {
                 for (repetition, series) in agent.repetitions.enumerated() {
                     let atChange = change.flatMap { $0 >= 1 && $0 <= series.count ? number(series[$0 - 1]) : nil } ?? ""
-                    lines.append("\(csvField(agent.label)),\(repetition),\(atChange),\(series.last.map(number) ?? "")")
+                    let shortest = agent.reachedOptimalPath.indices.contains(repetition) ? String(agent.reachedOptimalPath[repetition]) : ""
+                    lines.append("\(csvField(agent.label)),\(repetition),\(atChange),\(series.last.map(number) ?? ""),\(shortest)")
                 }
             }
         case .updatesToOptimalPath:

@@ -17,9 +17,12 @@ public struct MazeExperimentResult: Sendable, Codable {
         public var repetitions: [[Double]]
         /// The mean over repetitions at each point.
         public var mean: [Double]
-        /// For `"updates-to-optimal-path"`, per repetition: real steps taken, and whether the
-        /// optimal path was found within the step budget (empty for other measures).
+        /// For `"updates-to-optimal-path"`, per repetition: the real steps taken (empty for
+        /// other measures).
         public var realSteps: [Double]
+        /// Per repetition: for `"updates-to-optimal-path"`, whether the greedy path became
+        /// optimal within the step budget; for `"cumulative-reward"`, whether the greedy policy at
+        /// the end follows a shortest path of the maze as it is then (empty otherwise).
         public var reachedOptimalPath: [Bool]
         /// Key numbers by name (see `MazeExperimentRunner`), for `summary.json` and reports.
         public var summary: [String: Double]

@@ -15,8 +15,10 @@ import MBRLCore
 ///   run that long), `meanStepsLastEpisode`, `meanStepsLast10Episodes`, and
 ///   `firstEpisodeWithin20PercentOfFinal`: the first episode whose mean steps is at most 1.2
 ///   times the mean of the last 10 episodes (how long the agent took to settle).
-/// - `"cumulative-reward"`: `finalCumulativeReward`, and with `changeStep`
-///   `cumulativeRewardAtChange` and `rewardAfterChange`.
+/// - `"cumulative-reward"`: `finalCumulativeReward`, `finalGreedyPathShortestFraction` (the
+///   fraction of repetitions whose greedy policy at the end follows a shortest path of the maze
+///   as it is then: for the shortcut maze, the runs that found the shortcut), and with
+///   `changeStep` `cumulativeRewardAtChange` and `rewardAfterChange`.
 /// - `"updates-to-optimal-path"`: `meanUpdates`, `medianUpdates`, `minUpdates`, `maxUpdates`
 ///   (over repetitions that found the path), `meanRealSteps`, `reachedFraction`.
 ///
@@ -115,6 +117,7 @@ public final class MazeExperimentRunner {
                 series.append(try stepsPerEpisode(&simulation))
             case .cumulativeReward:
                 series.append(try cumulativeReward(&simulation))
+                reached.append(try finalGreedyPathIsShortest(simulation))
             case .updatesToOptimalPath:
                 let outcome = try updatesToOptimalPath(&simulation, repetition: repetition)
                 series.append([outcome.updates])
@@ -172,6 +175,16 @@ public final class MazeExperimentRunner {
         return series
     }
 
+    /// Whether the greedy policy at the end follows a shortest path of the environment as it is
+    /// then (after the wall change): for the shortcut maze, whether the agent found the shortcut.
+    /// `false` when the environment cannot be copied.
+    func finalGreedyPathIsShortest(_ simulation: MazeAgentSimulation) throws -> Bool {
+        guard let final = simulation.environment as? any StatefulEnvironment,
+              let fewest = try MazeShortestPath.fewestSteps(from: final, actionCount: actionSpace.encodedSize) else { return false }
+        var generator = RandomGenerator(seed: experiment.seed, stream: 1 << 41)
+        return try MazeShortestPath.followsShortestPath(simulation.optimizer.policy, in: final, fewestSteps: fewest, generator: &generator)
+    }
+
     /// Q updates until the greedy policy follows a shortest path, checked after every real step
     /// in a fresh copy of the environment (Example 8.4).
     func updatesToOptimalPath(_ simulation: inout MazeAgentSimulation, repetition: Int) throws -> (updates: Double, realSteps: Double, reached: Bool) {
@@ -211,6 +224,9 @@ public final class MazeExperimentRunner {
             }
         case .cumulativeReward:
             summary["finalCumulativeReward"] = mean.last
+            if !result.reachedOptimalPath.isEmpty {
+                summary["finalGreedyPathShortestFraction"] = Double(result.reachedOptimalPath.filter { $0 }.count) / Double(result.reachedOptimalPath.count)
+            }
             if let changeStep = experiment.changeStep, changeStep >= 1, changeStep <= mean.count {
                 summary["cumulativeRewardAtChange"] = mean[changeStep - 1]
                 summary["rewardAfterChange"] = (mean.last ?? 0) - mean[changeStep - 1]

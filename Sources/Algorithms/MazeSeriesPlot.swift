@@ -96,6 +96,11 @@ public struct MazeSeriesPlot {
             svg += "<line x1=\"\(format(x))\" y1=\"\(format(top))\" x2=\"\(format(x))\" y2=\"\(format(top + plotHeight))\" stroke=\"#777\" stroke-dasharray=\"5 4\"/>"
             svg += "<text x=\"\(format(x + 4))\" y=\"\(format(top + plotHeight - 8))\" fill=\"#555\">walls change</text>\n"
         }
+        if let fewest = result.fewestSteps, result.measure == .stepsPerEpisode {
+            let y = py(Double(fewest))
+            svg += "<line x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(left + plotWidth))\" y2=\"\(format(y))\" stroke=\"#777\" stroke-dasharray=\"5 4\"/>"
+            svg += "<text x=\"\(format(left + plotWidth - 6))\" y=\"\(format(y - 5))\" text-anchor=\"end\" fill=\"#555\">shortest path, \(fewest) steps</text>\n"
+        }
         // A long series is thinned to about one point per horizontal pixel.
         for (index, curve) in curves.enumerated() where !curve.isEmpty {
             let color = LearningCurvePlot.palette[index % LearningCurvePlot.palette.count]
