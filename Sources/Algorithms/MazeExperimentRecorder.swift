@@ -122,6 +122,7 @@ public struct MazeExperimentRecorder {
         ]
         if let fewest = result.fewestSteps { summary["fewestSteps"] = .number(Double(fewest)) }
         if let change = result.changeStep { summary["changeStep"] = .number(Double(change)) }
+        if result.measure == .updatesToOptimalPath { summary["pathTolerance"] = .number(result.pathTolerance) }
         return JSONValue.object(summary).formatted() + "\n"
     }
 

@@ -51,6 +51,8 @@ public struct MazeExperimentResult: Sendable, Codable {
     public var repetitions: Int
     /// The fewest steps from start to goal, when it was computed (breadth-first search).
     public var fewestSteps: Int?
+    /// For `"updates-to-optimal-path"`: how many times the fewest steps the greedy path may take.
+    public var pathTolerance: Double
     /// The marked step (the wall change), if any.
     public var changeStep: Int?
     /// Every agent, in the experiment's order.

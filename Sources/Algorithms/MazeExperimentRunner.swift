@@ -79,7 +79,7 @@ public final class MazeExperimentRunner {
             "seed": .number(Double(experiment.seed)), "environment": environmentJSON,
             "measure": .string(experiment.measure.rawValue), "repetitions": .number(Double(experiment.repetitions)),
             "episodes": .number(Double(experiment.episodes)), "steps": .number(Double(experiment.steps)),
-            "maxEpisodeSteps": .number(Double(experiment.maxEpisodeSteps)),
+            "maxEpisodeSteps": .number(Double(experiment.maxEpisodeSteps)), "pathTolerance": .number(experiment.pathTolerance),
             "agents": .array(zip(experiment.agents, optimizers).map { .object(["label": .string($0.label), "optimizer": $1]) }),
             "plot": .object(["title": .string(experiment.plot.title), "firstEpisode": .number(Double(experiment.plot.firstEpisode))]),
         ]
@@ -101,7 +101,8 @@ public final class MazeExperimentRunner {
         }
         return MazeExperimentResult(
             name: experiment.name, measure: experiment.measure, environment: environmentID, seed: experiment.seed,
-            repetitions: experiment.repetitions, fewestSteps: fewestSteps, changeStep: experiment.changeStep,
+            repetitions: experiment.repetitions, fewestSteps: fewestSteps, pathTolerance: experiment.pathTolerance,
+            changeStep: experiment.changeStep,
             agents: agents, wallSeconds: Date().timeIntervalSince(started))
     }
 
@@ -182,11 +183,11 @@ public final class MazeExperimentRunner {
         guard let final = simulation.environment as? any StatefulEnvironment,
               let fewest = try MazeShortestPath.fewestSteps(from: final, actionCount: actionSpace.encodedSize) else { return false }
         var generator = RandomGenerator(seed: experiment.seed, stream: 1 << 41)
-        return try MazeShortestPath.followsShortestPath(simulation.optimizer.policy, in: final, fewestSteps: fewest, generator: &generator)
+        return try MazeShortestPath.reachesGoal(simulation.optimizer.policy, in: final, within: fewest, generator: &generator)
     }
 
-    /// Q updates until the greedy policy follows a shortest path, checked after every real step
-    /// in a fresh copy of the environment (Example 8.4).
+    /// Q updates until the greedy policy follows a shortest path (within `pathTolerance` times
+    /// its length), checked after every real step in a fresh copy of the environment (Example 8.4).
     func updatesToOptimalPath(_ simulation: inout MazeAgentSimulation, repetition: Int) throws -> (updates: Double, realSteps: Double, reached: Bool) {
         let (built, _) = try registry.environments.build(experiment.environment, context: .init(seed: experiment.seed &+ UInt64(repetition)),
                                                          path: "environment")
@@ -194,11 +195,12 @@ public final class MazeExperimentRunner {
             throw MBRLError.incompatible("\(environmentID) cannot be copied for the greedy-path check")
         }
         var checkGenerator = RandomGenerator(seed: experiment.seed, stream: UInt64(repetition) &+ (1 << 40))
+        let allowedSteps = Int((experiment.pathTolerance * Double(fewestSteps) + 1e-9).rounded(.down))
         var updates = 0.0
         for step in 1...experiment.steps {
             updates += try simulation.step().updates
             let policy = simulation.optimizer.policy
-            if try MazeShortestPath.followsShortestPath(policy, in: pristine, fewestSteps: fewestSteps, generator: &checkGenerator) {
+            if try MazeShortestPath.reachesGoal(policy, in: pristine, within: allowedSteps, generator: &checkGenerator) {
                 return (updates, Double(step), true)
             }
         }

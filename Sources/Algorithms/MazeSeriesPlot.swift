@@ -149,7 +149,10 @@ public struct MazeSeriesPlot {
             svg += "<text x=\"\(format(center))\" y=\"\(format(py(means[index]) - 6))\" text-anchor=\"middle\">\(tickLabel(means[index].rounded()))</text>"
             svg += "<text x=\"\(format(center))\" y=\"\(format(top + plotHeight + 18))\" text-anchor=\"middle\">\(LearningCurvePlot.escape(agent.label))</text>\n"
         }
-        let note = "mean of \(result.repetitions) repetitions (bar), min to max (line), \(result.environment), shortest path \(result.fewestSteps.map(String.init) ?? "?") steps"
+        let fewest = result.fewestSteps.map(String.init) ?? "?"
+        let within = result.pathTolerance == 1 ? "shortest path \(fewest) steps"
+            : "greedy path within \(String(format: "%g", result.pathTolerance)) x the \(fewest)-step shortest"
+        let note = "mean of \(result.repetitions) repetitions (bar), min to max (line), \(result.environment), \(within)"
         svg += "<text x=\"\(format(left + 8))\" y=\"\(format(top + 16))\" fill=\"#555\">\(LearningCurvePlot.escape(note))</text>\n"
         return svg + "</svg>\n"
     }

@@ -39,12 +39,13 @@ public enum MazeShortestPath {
     }
 
     /// Whether `policy`, acting in `.evaluation` mode from `reset()` in a copy of `environment`,
-    /// terminates within `fewestSteps` steps (it cannot do better, so it follows a shortest path).
-    public static func followsShortestPath<E: StatefulEnvironment>(_ policy: some Policy, in environment: E, fewestSteps: Int,
-                                                                   generator: inout RandomGenerator) throws -> Bool {
+    /// terminates within `steps` steps. With `steps` the fewest possible, this says whether the
+    /// policy follows a shortest path.
+    public static func reachesGoal<E: StatefulEnvironment>(_ policy: some Policy, in environment: E, within steps: Int,
+                                                           generator: inout RandomGenerator) throws -> Bool {
         var copy = try environment.clone()
         var observation = try copy.reset(seed: nil)
-        for _ in 0..<fewestSteps {
+        for _ in 0..<steps {
             let action = try policy.action(for: observation, mode: .evaluation, generator: &generator)
             let step = try copy.step(action)
             if step.terminated { return true }
