@@ -90,6 +90,7 @@ extension DynaQ.Config: Codable {
     }
 
     public init(from decoder: Decoder) throws {
+        try DynaConfigCheck.rejectBookSymbols(decoder, CodingKeys.self)
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()

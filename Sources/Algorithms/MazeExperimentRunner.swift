@@ -53,7 +53,7 @@ public final class MazeExperimentRunner {
             experiment.environment, context: .init(seed: experiment.seed), path: "environment")
         guard environment.observationSpace.discrete != nil, environment.actionSpace.discrete != nil else {
             throw RecipeError(path: "environment",
-                              message: "\(environment.id) has \(TabularQSpaces.describe(environment.observationSpace)) observations and \(TabularQSpaces.describe(environment.actionSpace)) actions; maze experiments run tabular learners and need discrete observations and actions (for example DynaMaze-v0, BlockingMaze-v0, ShortcutMaze-v0)")
+                              message: "\(environment.id) has observations \(TabularQSpaces.describe(environment.observationSpace)) and actions \(TabularQSpaces.describe(environment.actionSpace)); maze experiments run tabular learners and need discrete observations and actions (for example DynaMaze-v0, BlockingMaze-v0, ShortcutMaze-v0)")
         }
         environmentID = environment.id
         observationSpace = environment.observationSpace

@@ -57,6 +57,7 @@ extension PrioritizedSweeping.Config: Codable {
     }
 
     public init(from decoder: Decoder) throws {
+        try DynaConfigCheck.rejectBookSymbols(decoder, CodingKeys.self)
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()

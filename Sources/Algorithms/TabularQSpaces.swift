@@ -46,7 +46,7 @@ enum TabularQSpaces {
 
     static func describe(_ space: Space) -> String {
         switch space {
-        case .box(let box): return "a box of \(box.size) entries"
+        case .box(let box): return "a box of \(box.size) \(box.size == 1 ? "entry" : "entries")"
         case .discrete(let discrete): return "discrete(\(discrete.count))"
         }
     }

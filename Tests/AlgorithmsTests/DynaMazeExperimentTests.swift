@@ -1,4 +1,5 @@
 import Algorithms
+import Envs
 import Foundation
 import MBRLCore
 import Testing
@@ -29,6 +30,26 @@ import Testing
         #expect(fifty[2] < 25)                       // n = 50 is near the optimum by episode 3
         #expect(five[1] < none[1] && fifty[1] < five[1])
         #expect(fifty.allSatisfy { $0 >= 14 })
+    }
+
+    @Test func firstEpisodeIsARandomWalkOfAbout869StepsOnAverage() {
+        // The expected number of steps of a uniform random walk from S to G in the Example 8.1
+        // maze, from the hitting-time equations h(s) = 1 + mean over actions of h(s'), h(G) = 0
+        // (Gauss-Seidel). This is what the first episode of every agent averages to.
+        let maze = DynaMaze()
+        let layout = maze.layout
+        var hitting = [Double](repeating: 0, count: layout.cellCount)
+        for _ in 0..<20_000 {
+            for index in 0..<layout.cellCount {
+                let cell = maze.cell(ofStateIndex: index)
+                guard cell != layout.goal, !layout.walls.contains(cell) else { continue }
+                let total = DynaMaze.Action.allCases.reduce(0.0) { sum, action in
+                    sum + hitting[maze.stateIndex(of: maze.destination(from: cell, action: action, afterSteps: 0))]
+                }
+                hitting[index] = 1 + total / 4
+            }
+        }
+        #expect(abs(hitting[maze.stateIndex(of: layout.start)] - 868.7) < 0.1)
     }
 
     @Test func dynaQPlusFindsTheShortcutAndDynaQDoesNot() throws {
