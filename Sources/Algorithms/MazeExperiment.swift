@@ -101,23 +101,73 @@ public struct MazeExperiment: Sendable {
     static let topLevelKeys = ["name", "description", "seed", "environment", "measure", "repetitions", "episodes", "steps",
                                "maxEpisodeSteps", "pathTolerance", "changeStep", "agents", "plot"]
 
-    /// Reads the experiment at `url`. Errors are `RecipeError`s naming the file or the JSON path.
-    public static func load(from url: URL) throws -> MazeExperiment {
+    /// Reads the experiment at `url`, applies `overrides` (`key.path=value`, as `--set` gives
+    /// them; see `applyOverrides`). Errors are `RecipeError`s naming the file or the JSON path.
+    public static func load(from url: URL, overrides: [String] = []) throws -> MazeExperiment {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw RecipeError(path: "", message: "cannot read \(url.path): \(error.localizedDescription)")
         }
-        let json: JSONValue
+        var json: JSONValue
         do {
             json = try JSONValue(parsing: text)
         } catch {
             throw RecipeError(path: "", message: "\(url.path) is \(error)")
         }
+        try applyOverrides(overrides, to: &json)
         var experiment = try MazeExperiment(json: json)
         if experiment.name.isEmpty { experiment.name = url.deletingPathExtension().lastPathComponent }
         return experiment
+    }
+
+    /// Applies `key.path=value` overrides; a path segment `name[index]` enters an array, as in
+    /// `agents[1].optimizer.stepSize=0.5`. The value is JSON when it parses, else a string.
+    public static func applyOverrides(_ overrides: [String], to json: inout JSONValue) throws {
+        for override in overrides {
+            guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
+                throw RecipeError(path: "", message: "--set takes key.path=value, got \"\(override)\"")
+            }
+            let path = String(override[..<equals])
+            var segments: [(key: String, index: Int?)] = []
+            for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+                if let open = part.firstIndex(of: "["), part.last == "]",
+                   let index = Int(part[part.index(after: open)..<part.index(before: part.endIndex)]), index >= 0 {
+                    segments.append((String(part[..<open]), index))
+                } else {
+                    segments.append((String(part), nil))
+                }
+            }
+            guard let first = segments.first?.key, topLevelKeys.contains(first) else {
+                throw RecipeError(path: path, message: "unknown key\(NameSuggestions.hint(for: segments.first?.key ?? "", in: topLevelKeys)); valid keys: \(topLevelKeys.joined(separator: ", "))")
+            }
+            let value = JSONValue.parsingCommandLineValue(String(override[override.index(after: equals)...]))
+            json = try setting(json, segments[...], to: value, path: path)
+        }
+    }
+
+    private static func setting(_ json: JSONValue, _ segments: ArraySlice<(key: String, index: Int?)>, to value: JSONValue,
+                                path: String) throws -> JSONValue {
+        guard let segment = segments.first else { return value }
+        guard segment.key.isEmpty == false else { throw RecipeError(path: path, message: "empty key in the path") }
+        var members: [String: JSONValue]
+        switch json {
+        case .object(let existing): members = existing
+        case .null: members = [:]
+        default: throw RecipeError(path: path, message: "cannot set \(segment.key): the value there is a \(json.kindName), not an object")
+        }
+        let child = members[segment.key] ?? .null
+        if let index = segment.index {
+            guard case .array(var elements) = child, elements.indices.contains(index) else {
+                throw RecipeError(path: path, message: "\(segment.key) has no element \(index)")
+            }
+            elements[index] = try setting(elements[index], segments.dropFirst(), to: value, path: path)
+            members[segment.key] = .array(elements)
+        } else {
+            members[segment.key] = try setting(child, segments.dropFirst(), to: value, path: path)
+        }
+        return .object(members)
     }
 
     /// Decodes an experiment, rejecting unknown keys and values out of range with their path.

@@ -5,7 +5,7 @@ import MBRLCore
 /// `mbrl-run maze RECIPE`: a tabular planning experiment of Sutton & Barto's chapter 8.
 enum MazeCommand {
     static let help = """
-        mbrl-run maze RECIPE [--out DIR] [--repetitions N] [--seed S]
+        mbrl-run maze RECIPE [--out DIR] [--repetitions N] [--seed S] [--set key.path=value ...]
 
         Runs a maze experiment (a JSON file, for example recipes/dyna-maze-figure-8-2.json): each
         agent (a policy optimizer such as dyna-q, dyna-q-plus or prioritized-sweeping) learns in
@@ -24,6 +24,8 @@ enum MazeCommand {
           --out DIR           run directory
           --repetitions N     repetitions per agent (overrides the recipe's "repetitions")
           --seed S            seed (overrides the recipe's "seed")
+          --set key=value     override any recipe value, e.g. --set pathTolerance=1 or
+                              --set agents[1].optimizer.stepSize=1
         """
 
     static func main(_ arguments: [String]) throws {
@@ -32,6 +34,7 @@ enum MazeCommand {
         let out = parsed.string("out")
         let repetitions = parsed.string("repetitions") == nil ? nil : try parsed.integer("repetitions", default: 1, range: 1...100_000)
         let seed = parsed.string("seed") == nil ? nil : try parsed.integer("seed", default: 0, range: 0...Int.max)
+        let overrides = parsed.strings("set")
         try parsed.rejectUnknown(command: "maze")
         guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
             throw UsageError(parsed.positionals.isEmpty
@@ -43,7 +46,7 @@ enum MazeCommand {
                 .filter { ($0.hasPrefix("dyna-") || $0.hasPrefix("prioritized-sweeping")) && $0.hasSuffix(".json") }.sorted() ?? []
             throw UsageError("no recipe at \(path)" + (shipped.isEmpty ? "" : "; maze recipes: " + shipped.map { "recipes/\($0)" }.joined(separator: ", ")))
         }
-        var experiment = try MazeExperiment.load(from: URL(fileURLWithPath: path))
+        var experiment = try MazeExperiment.load(from: URL(fileURLWithPath: path), overrides: overrides)
         if let repetitions { experiment.repetitions = repetitions }
         if let seed { experiment.seed = UInt64(seed) }
 

@@ -96,6 +96,17 @@ import Testing
         #expect(recipeError(#"{"environment": "DynaMaze-v0", "agents": [{"label": "x"}]}"#)?.path == "agents[0].optimizer")
     }
 
+    @Test func overridesReachIntoAgents() throws {
+        var json = try JSONValue(parsing: #"{"environment": "DynaMaze-v0", "agents": [{"optimizer": {"type": "dyna-q"}}, {"optimizer": "dyna-q-plus"}]}"#)
+        try MazeExperiment.applyOverrides(["agents[0].optimizer.stepSize=0.5", "repetitions=3", "plot.title=maze"], to: &json)
+        let experiment = try MazeExperiment(json: json)
+        #expect(experiment.agents[0].optimizer["stepSize"] == .number(0.5))
+        #expect(experiment.repetitions == 3 && experiment.plot.title == "maze")
+        #expect(throws: RecipeError.self) { try MazeExperiment.applyOverrides(["agents[5].optimizer.stepSize=1"], to: &json) }
+        #expect(throws: RecipeError.self) { try MazeExperiment.applyOverrides(["agent=1"], to: &json) }
+        #expect(throws: RecipeError.self) { try MazeExperiment.applyOverrides(["noequals"], to: &json) }
+    }
+
     @Test func configDecodesEveryKey() throws {
         let config = try JSONValue(parsing: """
             {"discount": 0.9, "stepSize": 1, "epsilon": 0, "planningSteps": 7, "explorationBonus": 0.01,
