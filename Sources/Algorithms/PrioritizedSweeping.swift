@@ -21,7 +21,8 @@ import Models
 /// pair already queued keeps the higher priority (`PrioritizedSweepingQueue`).
 ///
 /// ```swift
-/// var sweeping = try PrioritizedSweeping(config: .init(planningSteps: 5), environment: DynaMaze())
+/// var sweeping = try PrioritizedSweeping(config: .init(planningSteps: 5), environment: DynaMaze())   // module Envs
+/// var generator = RandomGenerator(seed: 0)
 /// try sweeping.learn(state: 7, action: 3, reward: 1, nextState: 8, terminated: true, generator: &generator)
 /// sweeping.updateCount      // 1: the queued pair was updated
 /// ```
