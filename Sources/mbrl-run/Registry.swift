@@ -11,5 +11,6 @@ func makeRegistry() -> ComponentRegistry {
     registerEnvironments(in: registry)
     registerModels(in: registry)
     registerPlanners(in: registry)
+    registerPolicyOptimizers(in: registry)
     return registry
 }

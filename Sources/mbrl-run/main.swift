@@ -19,6 +19,7 @@ let usage = """
       mbrl-run eval DIR            play a saved agent
       mbrl-run plot DIR...         learning curves of one or several runs
       mbrl-run rollout --env ID    step an environment, one JSON line per step
+      mbrl-run maze RECIPE         a tabular Dyna / prioritized sweeping maze experiment (Sutton & Barto ch. 8)
       mbrl-run bench ...           performance measurements
       mbrl-run --help              this text; 'mbrl-run COMMAND --help' for a command
     """
@@ -52,8 +53,10 @@ do {
         try RolloutCommand.main(rest)
     case "bench":
         try BenchCommand.main(rest)
+    case "maze":
+        try MazeCommand.main(rest)
     default:
-        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench"]
+        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze"]
         throw UsageError("unknown command '\(command)'\(NameSuggestions.hint(for: command, in: commands)) Commands: \(commands.joined(separator: ", "))")
     }
     exit(ExitCode.success.rawValue)

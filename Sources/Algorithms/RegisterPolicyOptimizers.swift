@@ -1,0 +1,32 @@
+import MBRLCore
+
+/// Registers the policy optimizers in `registry`: `"dyna-q"`, `"dyna-q-plus"` (Dyna-Q with
+/// `explorationBonus` 1e-3 and `planUntriedActions` on) and `"prioritized-sweeping"`. Each is
+/// built for the environment's discrete spaces; a continuous space is a `RecipeError`.
+public func registerPolicyOptimizers(in registry: ComponentRegistry) {
+    registry.policyOptimizers.register(
+        "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
+        config: DynaQ.Config.self
+    ) { config, context in
+        let (states, actions) = try TabularQSpaces.counts(observationSpace: context.observationSpace,
+                                                          actionSpace: context.actionSpace, learner: "dyna-q")
+        return try DynaQ(config: config, stateCount: states, actionCount: actions)
+    }
+    registry.policyOptimizers.register(
+        "dyna-q-plus", summary: "Dyna-Q+ (Sutton & Barto 8.3): planning bonus kappa * sqrt(tau) and untried actions planned",
+        config: DynaQ.Config.self,
+        presets: ["explorationBonus": .number(1e-3), "planUntriedActions": .bool(true)]
+    ) { config, context in
+        let (states, actions) = try TabularQSpaces.counts(observationSpace: context.observationSpace,
+                                                          actionSpace: context.actionSpace, learner: "dyna-q-plus")
+        return try DynaQ(config: config, stateCount: states, actionCount: actions)
+    }
+    registry.policyOptimizers.register(
+        "prioritized-sweeping", summary: "prioritized sweeping (Sutton & Barto 8.4): planning updates ordered by priority, deterministic model",
+        config: PrioritizedSweeping.Config.self
+    ) { config, context in
+        let (states, actions) = try TabularQSpaces.counts(observationSpace: context.observationSpace,
+                                                          actionSpace: context.actionSpace, learner: "prioritized-sweeping")
+        return try PrioritizedSweeping(config: config, stateCount: states, actionCount: actions)
+    }
+}
