@@ -68,6 +68,26 @@ import Testing
         #expect(try deterministicColumns(interrupted) == deterministicColumns(uninterrupted))
     }
 
+    @Test func stopAtReturnEndsTheRunAfterTheFirstEpisodeThatReachesIt() throws {
+        let reference = temporaryDirectory("loop-no-stop")
+        let stopped = temporaryDirectory("loop-stop")
+        defer {
+            try? FileManager.default.removeItem(at: reference)
+            try? FileManager.default.removeItem(at: stopped)
+        }
+        let whole = try MBRLLoop(recipe: try pendulumRecipe(directory: reference), registry: makeTestRegistry()).run()
+        // The first training episode's return is reached at once: the run ends after it.
+        let threshold = try #require(whole.trainingReturns.first)
+        let recipe = try pendulumRecipe(directory: stopped, extra: #", "stopAtReturn": \#(threshold)"#)
+        let summary = try MBRLLoop(recipe: recipe, registry: makeTestRegistry()).run()
+        #expect(summary.trainingReturns == [threshold])
+        #expect(summary.totalSteps == 400)
+        let resolved = try JSONValue(parsing: String(contentsOf: stopped.appendingPathComponent("recipe.json"), encoding: .utf8))
+        #expect(resolved["loop"]?["stopAtReturn"] == .number(threshold))
+        let unset = try JSONValue(parsing: String(contentsOf: reference.appendingPathComponent("recipe.json"), encoding: .utf8))
+        #expect(unset["loop"]?["stopAtReturn"] == .null)
+    }
+
     @Test func versionZeroPointFiveFitsOnceAndNeverStoresPlannedData() throws {
         let directory = temporaryDirectory("loop-v05")
         defer { try? FileManager.default.removeItem(at: directory) }
