@@ -36,7 +36,7 @@ import Models
 ///     state = Int(step.observation[0])
 /// }
 /// ```
-public struct DynaQ: Sendable {
+public struct DynaQ: Sendable, Codable {
     /// The settings.
     public let config: Config
     /// The epsilon-greedy policy over the learned action values.

@@ -19,6 +19,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     public var episodes = 10
     /// Stop after this many environment steps in all (exploration included); 0 for no limit.
     public var maxSteps = 0
+    /// Cut every episode (exploration, training and evaluation) after this many steps; 0 keeps
+    /// the environment's own limit. Needed for environments without a time limit (the Dyna
+    /// mazes) when a deterministic policy could walk in a circle forever.
+    public var maxEpisodeSteps = 0
     /// Add the agent's own transitions to the data (v1.0 and later); false is v0.5.
     public var aggregateData = true
     /// Refit the model every this many environment steps (counting exploration, as mbrl-lib's
@@ -48,6 +52,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         "explorationSteps": "random steps before the first fit, over as many episodes as needed (0: none)",
         "episodes": "planned episodes after exploration",
         "maxSteps": "stop after this many environment steps in all (0: no limit)",
+        "maxEpisodeSteps": "cut every episode after this many steps (0: the environment's own limit)",
         "aggregateData": "add the agent's own data and refit (v1.0+); false fits once on exploration data (v0.5)",
         "trainEvery": "refit every N environment steps (0: after every episode)",
         "replanEvery": "replan every N steps (1: MPC)",
@@ -59,7 +64,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case explorationEpisodes, explorationSteps, episodes, maxSteps, aggregateData, trainEvery, replanEvery
+        case explorationEpisodes, explorationSteps, episodes, maxSteps, maxEpisodeSteps, aggregateData, trainEvery, replanEvery
         case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery, stopAtReturn
     }
 
@@ -71,6 +76,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         explorationSteps = try container.decode(Int.self, forKey: .explorationSteps, default: defaults.explorationSteps, in: 0...Int.max)
         episodes = try container.decode(Int.self, forKey: .episodes, default: defaults.episodes, in: 0...10_000_000)
         maxSteps = try container.decode(Int.self, forKey: .maxSteps, default: defaults.maxSteps, in: 0...Int.max)
+        maxEpisodeSteps = try container.decode(Int.self, forKey: .maxEpisodeSteps, default: defaults.maxEpisodeSteps, in: 0...Int.max)
         aggregateData = try container.decode(Bool.self, forKey: .aggregateData, default: defaults.aggregateData)
         trainEvery = try container.decode(Int.self, forKey: .trainEvery, default: defaults.trainEvery, in: 0...Int.max)
         replanEvery = try container.decode(Int.self, forKey: .replanEvery, default: defaults.replanEvery, in: 1...100_000)
@@ -92,6 +98,7 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         try container.encode(explorationSteps, forKey: .explorationSteps)
         try container.encode(episodes, forKey: .episodes)
         try container.encode(maxSteps, forKey: .maxSteps)
+        try container.encode(maxEpisodeSteps, forKey: .maxEpisodeSteps)
         try container.encode(aggregateData, forKey: .aggregateData)
         try container.encode(trainEvery, forKey: .trainEvery)
         try container.encode(replanEvery, forKey: .replanEvery)

@@ -60,6 +60,12 @@ public final class MBRLLoop {
 
     /// Builds and checks every component; incompatible components fail here, before any step.
     public init(recipe: Recipe, registry: ComponentRegistry) throws {
+        if recipe.policyOptimizer != nil {
+            throw RecipeError(path: "policyOptimizer", message: "this recipe acts with a policy optimizer; run it with PolicyOptimizerLoop (mbrl-run run does so)")
+        }
+        if case .null = recipe.model {
+            throw RecipeError(path: "model", message: "planning needs a model; name one, for example \"gaussian-ensemble\"")
+        }
         self.recipe = recipe
         let seed = recipe.seed
         var modelSeedGenerator = RandomGenerator(seed: seed, stream: 4)
@@ -285,6 +291,7 @@ public final class MBRLLoop {
                             step: length, episodeReturn: episodeReturn, stepsPerSecond: rate,
                             secondsLeft: secondsPerStep.map { $0 * max(0, stepsLeft - Double(length)) })
             if step.isDone { break }
+            if loop.maxEpisodeSteps > 0 && length >= loop.maxEpisodeSteps { break }
             if !evaluate && loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
             // Exploration stops at exactly `explorationSteps` once the episode count is met, as
             // mbrl-lib's initial `rollout_agent_trajectories` does.

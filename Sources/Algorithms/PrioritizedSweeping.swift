@@ -26,7 +26,7 @@ import Models
 /// try sweeping.learn(state: 7, action: 3, reward: 1, nextState: 8, terminated: true, generator: &generator)
 /// sweeping.updateCount      // 1: the queued pair was updated
 /// ```
-public struct PrioritizedSweeping: Sendable {
+public struct PrioritizedSweeping: Sendable, Codable {
     /// The settings.
     public let config: Config
     /// The epsilon-greedy policy over the learned action values.

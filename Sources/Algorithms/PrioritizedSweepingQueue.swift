@@ -15,7 +15,7 @@
 /// queue.count                               // 1
 /// ```
 public struct PrioritizedSweepingQueue: Sendable, Equatable {
-    private struct Entry: Sendable, Equatable {
+    private struct Entry: Sendable, Equatable, Codable {
         var priority: Double
         var sequence: Int
         var pair: Int
@@ -103,5 +103,34 @@ public struct PrioritizedSweepingQueue: Sendable, Equatable {
             heap.swapAt(parent, first)
             parent = first
         }
+    }
+}
+
+extension PrioritizedSweepingQueue: Codable {
+    private enum CodingKeys: String, CodingKey { case heap, livePairs, liveSequences, livePriorities, nextSequence }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        heap = try container.decode([Entry].self, forKey: .heap)
+        nextSequence = try container.decode(Int.self, forKey: .nextSequence)
+        let pairs = try container.decode([Int].self, forKey: .livePairs)
+        let sequences = try container.decode([Int].self, forKey: .liveSequences)
+        let priorities = try container.decode([Double].self, forKey: .livePriorities)
+        guard pairs.count == sequences.count && pairs.count == priorities.count else {
+            throw DecodingError.dataCorruptedError(forKey: .livePairs, in: container,
+                                                   debugDescription: "the queue's live pairs, sequences and priorities differ in count")
+        }
+        live = [:]
+        for index in pairs.indices { live[pairs[index]] = (sequences[index], priorities[index]) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(heap, forKey: .heap)
+        try container.encode(nextSequence, forKey: .nextSequence)
+        let pairs = live.keys.sorted()
+        try container.encode(pairs, forKey: .livePairs)
+        try container.encode(pairs.map { live[$0]?.sequence ?? 0 }, forKey: .liveSequences)
+        try container.encode(pairs.map { live[$0]?.priority ?? 0 }, forKey: .livePriorities)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import MBRLCore
 
-/// A run described as data: the environment, the model, the planner, how plans are scored, the
-/// loop's settings, the seed and where outputs go. Every key but `environment` has a default;
+/// A run described as data: the environment, the model, the planner (or a policy optimizer), how
+/// plans are scored, the loop's settings, the seed and where outputs go. Every key but `environment` has a default;
 /// sizes that depend on the environment are filled in when the recipe is built.
 ///
 /// ```json
@@ -27,8 +27,11 @@ public struct Recipe: Sendable {
     public var environment: JSONValue
     /// The dynamics model (default `"gaussian-ensemble"`).
     public var model: JSONValue
-    /// The planner (default `"cem"`).
+    /// The planner (default `"cem"`); unused when the recipe has a `policyOptimizer`.
     public var planner: JSONValue
+    /// A policy optimizer (for example `"dyna-q"`) that acts instead of a planner; the recipe then
+    /// runs with `PolicyOptimizerLoop`, and its model defaults to none (`null`).
+    public var policyOptimizer: JSONValue?
     /// How plans are scored through the model.
     public var planning: PlanningConfig
     /// The outer loop's settings.
@@ -36,7 +39,8 @@ public struct Recipe: Sendable {
     /// Where outputs go.
     public var output: OutputConfig
 
-    static let topLevelKeys = ["name", "description", "seed", "environment", "model", "planner", "planning", "loop", "output"]
+    static let topLevelKeys = ["name", "description", "seed", "environment", "model", "planner", "policyOptimizer",
+                               "planning", "loop", "output"]
 
     /// Reads the recipe at `url`, applies `overrides` (`key.path=value`, as `--set` gives them),
     /// and decodes it. Errors name the file and the JSON path.
@@ -98,7 +102,16 @@ public struct Recipe: Sendable {
             throw RecipeError(path: "environment", message: "a recipe needs an environment, for example \"environment\": \"Pendulum-v1\"")
         }
         self.environment = environment
-        model = members["model"] ?? .string("gaussian-ensemble")
+        if let optimizer = members["policyOptimizer"], optimizer != .null {
+            guard members["planner"] == nil else {
+                throw RecipeError(path: "planner", message: "a recipe acts with a planner or a policyOptimizer, not both; remove one of them")
+            }
+            policyOptimizer = optimizer
+            model = members["model"] ?? .null
+        } else {
+            policyOptimizer = nil
+            model = members["model"] ?? .string("gaussian-ensemble")
+        }
         planner = members["planner"] ?? .string("cem")
         planning = try decode(PlanningConfig.self, "planning", default: PlanningConfig())
         loop = try decode(LoopConfig.self, "loop", default: LoopConfig())

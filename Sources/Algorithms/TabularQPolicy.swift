@@ -14,7 +14,7 @@ import MBRLCore
 /// var generator = RandomGenerator(seed: 0)
 /// let action = try policy.action(for: [18], mode: .exploration, generator: &generator)   // [3] 92.5% of the time
 /// ```
-public struct TabularQPolicy: Sendable, Equatable {
+public struct TabularQPolicy: Sendable, Equatable, Codable {
     /// The action values the policy is greedy with respect to.
     public var qFunction: TabularQFunction
     /// The probability of a uniformly random action in `.exploration` mode, in `0...1`.

@@ -30,15 +30,22 @@ enum RunCommand {
             let directory = URL(fileURLWithPath: resumeDirectory)
             var recipe = try Recipe.load(from: directory.appendingPathComponent("recipe.json"))
             recipe.output.directory = directory.path
-            let loop = try MBRLLoop(recipe: recipe, registry: registry)
-            _ = try loop.run(resume: true)
+            _ = try run(recipe, registry: registry, resume: true, allowOverwrite: false)
             return
         }
         let recipe = try loadRecipe(&parsed, command: "run")
         let overwrite = parsed.flag("overwrite")
         try parsed.rejectUnknown(command: "run")
-        let loop = try MBRLLoop(recipe: recipe, registry: registry)
-        _ = try loop.run(resume: false, allowOverwrite: overwrite)
+        _ = try run(recipe, registry: registry, resume: false, allowOverwrite: overwrite)
+    }
+
+    /// Runs `recipe` with the loop it needs: `PolicyOptimizerLoop` for a recipe with a
+    /// `policyOptimizer`, `MBRLLoop` otherwise.
+    static func run(_ recipe: Recipe, registry: ComponentRegistry, resume: Bool, allowOverwrite: Bool) throws -> RunSummary {
+        if recipe.policyOptimizer != nil {
+            return try PolicyOptimizerLoop(recipe: recipe, registry: registry).run(resume: resume, allowOverwrite: allowOverwrite)
+        }
+        return try MBRLLoop(recipe: recipe, registry: registry).run(resume: resume, allowOverwrite: allowOverwrite)
     }
 
     /// The recipe named by the first positional argument, with the command line's overrides.

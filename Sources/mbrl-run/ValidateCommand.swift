@@ -17,7 +17,9 @@ enum ValidateCommand {
         var parsed = try CommandArguments(arguments)
         let recipe = try RunCommand.loadRecipe(&parsed, command: "validate")
         try parsed.rejectUnknown(command: "validate")
-        let loop = try MBRLLoop(recipe: recipe, registry: makeRegistry())
-        print(loop.resolvedRecipe.formatted())
+        let resolved = recipe.policyOptimizer != nil
+            ? try PolicyOptimizerLoop(recipe: recipe, registry: makeRegistry()).resolvedRecipe
+            : try MBRLLoop(recipe: recipe, registry: makeRegistry()).resolvedRecipe
+        print(resolved.formatted())
     }
 }
