@@ -32,7 +32,9 @@ enum PlanBenchmark {
         normalised), 20 particles with random-model propagation, CEM with population 350, elite
         ratio 0.1, 5 iterations, alpha 0.1, horizon 15. Flags change one setting each.
 
-        Prints seconds per action (the mean of N actions, default 10, after one warm-up action),
+        Prints seconds per action (the mean of N actions, default 10, after one warm-up action;
+        also the processor time per action, user + system over all threads, which other processes
+        on a shared machine disturb less),
         rows per second (population x particles x horizon x iterations rows through the network
         per action, divided by the time) and GFLOP/s (2 multiply-adds per weight per row, the
         hidden activations' FLOPs not counted, the same count for mbrl-lib).
@@ -75,6 +77,9 @@ enum PlanBenchmark {
     struct Result: Sendable {
         var setting: Setting
         var secondsPerAction: Double
+        /// Processor time (user + system, all threads) per action: less sensitive than the wall
+        /// time to other processes on a shared machine.
+        var cpuSecondsPerAction: Double
         var rowsPerSecond: Double { Double(setting.rowsPerAction) / secondsPerAction }
         var gigaflopsPerSecond: Double { Double(setting.rowsPerAction) * setting.flopsPerRow / secondsPerAction / 1e9 }
     }
@@ -117,13 +122,14 @@ enum PlanBenchmark {
             let result = try measure(each, actions: actions, seed: UInt64(seed))
             results.append((name, result))
             if !json && scaling {
-                print(String(format: "%@: %.3f s per action", name, result.secondsPerAction))
+                print(String(format: "%@: %.3f s per action (%.3f processor s)", name, result.secondsPerAction, result.cpuSecondsPerAction))
             }
         }
         if json {
             for (name, result) in results {
                 let fields = [
                     "\"system\": \"mbrl-swift\"", "\"case\": \"\(name)\"", "\"seconds_per_action\": \(result.secondsPerAction)",
+                    "\"cpu_seconds_per_action\": \(result.cpuSecondsPerAction)",
                     "\"rows_per_second\": \(result.rowsPerSecond)", "\"gflops\": \(result.gigaflopsPerSecond)",
                     "\"actions\": \(actions)", "\"threads\": \(GEMM.defaultThreadCount)",
                     "\"population\": \(result.setting.population)", "\"horizon\": \(result.setting.horizon)",
@@ -133,18 +139,19 @@ enum PlanBenchmark {
                 print("{" + fields.joined(separator: ", ") + "}")
             }
         } else if scaling {
-            let base = results[0].1.secondsPerAction
+            let base = results[0].1.secondsPerAction, cpuBase = results[0].1.cpuSecondsPerAction
             print("")
-            print("| change | s per action | ratio to default | rows per action | GFLOP/s |")
-            print("| --- | ---: | ---: | ---: | ---: |")
+            print("| change | s per action | ratio to default | processor s per action | ratio | rows per action | GFLOP/s |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             for (name, result) in results {
-                print(String(format: "| %@ | %.3f | %.2f | %d | %.0f |", name, result.secondsPerAction,
-                             result.secondsPerAction / base, result.setting.rowsPerAction, result.gigaflopsPerSecond))
+                print(String(format: "| %@ | %.3f | %.2f | %.3f | %.2f | %d | %.0f |", name, result.secondsPerAction,
+                             result.secondsPerAction / base, result.cpuSecondsPerAction, result.cpuSecondsPerAction / cpuBase,
+                             result.setting.rowsPerAction, result.gigaflopsPerSecond))
             }
         } else if let result = results.first?.1 {
             print("PETS planning, \(result.setting.label), \(GEMM.defaultThreadCount) threads, \(actions) actions")
-            print(String(format: "%.4f s per action, %.3g rows/s, %.1f GFLOP/s", result.secondsPerAction,
-                         result.rowsPerSecond, result.gigaflopsPerSecond))
+            print(String(format: "%.4f s per action (%.4f processor s), %.3g rows/s, %.1f GFLOP/s", result.secondsPerAction,
+                         result.cpuSecondsPerAction, result.rowsPerSecond, result.gigaflopsPerSecond))
         }
     }
 
@@ -176,10 +183,24 @@ enum PlanBenchmark {
         try planner.checkCompatibility(with: evaluator)
         _ = try planner.plan(from: observation, model: evaluator, generator: &generator)
         let clock = ContinuousClock()
+        let cpuBefore = processorSeconds()
         let elapsed = try clock.measure {
             for _ in 0..<actions { _ = try planner.plan(from: observation, model: evaluator, generator: &generator) }
         }
+        let cpu = processorSeconds() - cpuBefore
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return Result(setting: setting, secondsPerAction: seconds / Double(actions))
+        return Result(setting: setting, secondsPerAction: seconds / Double(actions), cpuSecondsPerAction: cpu / Double(actions))
+    }
+
+    /// User plus system processor time of this process so far, in seconds.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Darwin)
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return .nan }
+        #else
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .nan }
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
