@@ -66,8 +66,10 @@ public final class MBRLLoop {
             context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace,
                            seed: modelSeedGenerator.next()),
             path: "model")
+        // A latent model predicts latent states but takes the environment's raw observations.
+        let modelObservationSize = (model as? any LatentDynamicsModel)?.rawObservationSize ?? model.observationSize
         let (planner, plannerJSON) = try registry.planners.build(
-            recipe.planner, context: .init(observationSize: model.observationSize, actionSpace: environment.actionSpace), path: "planner")
+            recipe.planner, context: .init(observationSize: modelObservationSize, actionSpace: environment.actionSpace), path: "planner")
         self.environment = environment
         self.model = model
         self.planner = planner
@@ -86,8 +88,8 @@ public final class MBRLLoop {
             rewardFunction = nil
             terminationFunction = nil
         }
-        guard model.observationSize == environment.observationSize else {
-            throw RecipeError(path: "model", message: "the model predicts \(model.observationSize) observation entries but \(environment.id) has \(environment.observationSize)")
+        guard modelObservationSize == environment.observationSize else {
+            throw RecipeError(path: "model", message: "the model predicts \(modelObservationSize) observation entries but \(environment.id) has \(environment.observationSize)")
         }
         planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
                                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction,
@@ -114,10 +116,26 @@ public final class MBRLLoop {
     }
 
     /// The planning model a planner consumes: a tree-search simulator for planners that step
-    /// discrete actions, otherwise the particle-based sequence scorer.
+    /// discrete actions, otherwise the particle-based sequence scorer (in the latent space, with
+    /// the learned reward, for a latent model).
     static func makePlanningModel(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
                                   rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
                                   planning: PlanningConfig) throws -> any PlanningModel {
+        if let latent = model as? any LatentDynamicsModel {
+            guard rewardFunction == nil else {
+                throw RecipeError(path: "planning.reward", message: "a latent model plans with its learned reward head; set planning.reward to \"learned\"")
+            }
+            guard planner.requirements.isSubset(of: [.sequenceScoring]) else {
+                throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); a latent model offers scoring action sequences (use cem, icem, mppi or random-shooting)")
+            }
+            guard let propagation = PropagationMode(rawValue: planning.propagation)
+                ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
+                throw RecipeError(path: "planning.propagation",
+                                  message: "unknown propagation \"\(planning.propagation)\"; valid: random-model, fixed-model, expectation")
+            }
+            return try latent.latentPlanningModel(actionSpace: actionSpace, particleCount: planning.particleCount,
+                                                  propagation: propagation, discount: planning.discount)
+        }
         func open<M: DynamicsModel>(_ model: M) throws -> any PlanningModel {
             if planner.requirements.contains(.discreteSimulation) {
                 return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
@@ -312,6 +330,10 @@ public final class MBRLLoop {
         planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
                                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction,
                                                        planning: recipe.planning)
+        if let latent = model as? any LatentDynamicsModel {
+            try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
+                                            to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
+        }
     }
 
     /// The mean length of recent training episodes (exploration episodes when there are none
