@@ -48,7 +48,7 @@ extension LatentModel: TrainableDynamicsModel {
         }
         let saved = self
         do {
-            if config.normalizeRewards { fitRewardStatistics(buffer) }
+            if config.normalizeRewards { fitRewardStatistics(to: buffer) }
             let batchSize = min(config.batchSize, starts.count)
             let updatesPerEpoch = (starts.count + batchSize - 1) / batchSize
             var totalUpdates = config.epochs * updatesPerEpoch
@@ -106,9 +106,10 @@ extension LatentModel: TrainableDynamicsModel {
         }
     }
 
-    /// Sets the reward statistics to the mean and standard deviation of the buffer's rewards
-    /// (a standard deviation below 1e-6 becomes 1).
-    mutating func fitRewardStatistics(_ buffer: ReplayBuffer) {
+    /// Sets the reward statistics (`rewardMean`, `rewardStandardDeviation`) to the mean and
+    /// standard deviation of the buffer's rewards (a standard deviation below 1e-6 becomes 1).
+    /// `train` does this first when `normalizeRewards` is on.
+    public mutating func fitRewardStatistics(to buffer: ReplayBuffer) {
         var rewards: [Float] = []
         rewards.reserveCapacity(buffer.count)
         for chunk in stride(from: 0, to: buffer.count, by: 1024) {

@@ -29,14 +29,14 @@ public struct LatentModel: Sendable, Equatable {
 
     /// The encoder `[B, raw] -> [B, latent]` (`[B, 2 * latent]`: mean and raw standard deviation
     /// for a stochastic encoder).
-    public internal(set) var encoder: MLP
+    public internal(set) var encoder: LatentEncoder
     /// The latent dynamics members `[B, latent + act] -> [B, latent]` (the change of the latent
     /// state; `[B, 2 * latent]` with a raw log-variance for Gaussian dynamics).
     public internal(set) var dynamics: [MLP]
     /// The reward head `[B, latent + act] -> [B, 1]` (standardised rewards).
     public internal(set) var rewardHead: MLP
     /// The decoder `[B, latent] -> [B, raw]`.
-    public internal(set) var decoder: MLP
+    public internal(set) var decoder: LatentDecoder
 
     /// The mean of the rewards the reward head was fitted to (0 without normalisation).
     public internal(set) var rewardMean: Float = 0
@@ -91,9 +91,10 @@ public struct LatentModel: Sendable, Equatable {
         actionCenter = center
         actionHalfWidth = halfWidth
         let latent = config.latentSize, action = box.size
-        encoder = try MLP(inputSize: rawObservationSize, hiddenSizes: config.encoderHiddenSizes,
-                          outputSize: config.stochasticEncoder ? 2 * latent : latent,
-                          activation: config.activation, initializer: config.initializer, generator: &generator)
+        encoder = try LatentEncoder(rawSize: rawObservationSize, convolutionChannels: config.encoderConvolutionChannels,
+                                    kernelSize: config.convolutionKernelSize, stride: config.convolutionStride,
+                                    hiddenSizes: config.encoderHiddenSizes, outputSize: config.stochasticEncoder ? 2 * latent : latent,
+                                    activation: config.activation, initializer: config.initializer, generator: &generator)
         var members: [MLP] = []
         for _ in 0..<config.ensembleSize {
             members.append(try MLP(inputSize: latent + action, hiddenSizes: config.dynamicsHiddenSizes,
@@ -103,8 +104,10 @@ public struct LatentModel: Sendable, Equatable {
         dynamics = members
         rewardHead = try MLP(inputSize: latent + action, hiddenSizes: config.rewardHiddenSizes, outputSize: 1,
                              activation: config.activation, initializer: config.initializer, generator: &generator)
-        decoder = try MLP(inputSize: latent, hiddenSizes: config.decoderHiddenSizes, outputSize: rawObservationSize,
-                          activation: config.activation, initializer: config.initializer, generator: &generator)
+        decoder = try LatentDecoder(rawSize: rawObservationSize, convolutionChannels: config.decoderConvolutionChannels,
+                                    kernelSize: config.convolutionKernelSize, stride: config.convolutionStride,
+                                    inputSize: latent, hiddenSizes: config.decoderHiddenSizes,
+                                    activation: config.activation, initializer: config.initializer, generator: &generator)
         optimizer = try Adam(learningRate: config.learningRate)
     }
 

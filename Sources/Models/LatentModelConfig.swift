@@ -32,6 +32,17 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     public var encoderHiddenSizes: [Int] = [256, 256]
     /// Hidden widths of the decoder MLP `z -> o`. Default `[256, 256]`.
     public var decoderHiddenSizes: [Int] = [256, 256]
+    /// Output channels of the convolutions before the encoder MLP (kernel
+    /// `convolutionKernelSize`, stride `convolutionStride`, on the observation's square frames as
+    /// channels); empty for an MLP encoder. Default `[]`.
+    public var encoderConvolutionChannels: [Int] = []
+    /// Feature channels before each transposed convolution after the decoder MLP (the last one
+    /// produces the frames); empty for an MLP decoder. Default `[]`.
+    public var decoderConvolutionChannels: [Int] = []
+    /// The kernel side of every convolution. Default 6.
+    public var convolutionKernelSize: Int = 6
+    /// The stride of every convolution. Default 2.
+    public var convolutionStride: Int = 2
     /// Hidden widths of each latent dynamics MLP `(s, a) -> s' - s`. Default `[200, 200]`.
     public var dynamicsHiddenSizes: [Int] = [200, 200]
     /// Hidden widths of the reward MLP `(s, a) -> r`. Default `[200, 200]`.
@@ -92,6 +103,10 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         "latentSize": "size of the latent state",
         "encoderHiddenSizes": "hidden widths of the encoder MLP o -> z",
         "decoderHiddenSizes": "hidden widths of the decoder MLP z -> o",
+        "encoderConvolutionChannels": "output channels of convolutions before the encoder MLP (empty: MLP encoder)",
+        "decoderConvolutionChannels": "channels before each transposed convolution after the decoder MLP (empty: MLP decoder)",
+        "convolutionKernelSize": "kernel side of every (transposed) convolution",
+        "convolutionStride": "stride of every (transposed) convolution",
         "dynamicsHiddenSizes": "hidden widths of each latent dynamics MLP (s, a) -> s' - s",
         "rewardHiddenSizes": "hidden widths of the reward MLP (s, a) -> r",
         "activation": "hidden-layer activation of every network",
@@ -117,7 +132,8 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case latentSize, encoderHiddenSizes, decoderHiddenSizes, dynamicsHiddenSizes, rewardHiddenSizes
+        case latentSize, encoderHiddenSizes, decoderHiddenSizes, encoderConvolutionChannels, decoderConvolutionChannels
+        case convolutionKernelSize, convolutionStride, dynamicsHiddenSizes, rewardHiddenSizes
         case activation, initializer, dynamicsKind, ensembleSize, minLogVariance, maxLogVariance
         case stochasticEncoder, klWeight, multiStepLength, latentTargetGradient
         case reconstructionWeight, predictionWeight, latentWeight, rewardWeight, normalizeRewards
@@ -131,6 +147,11 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         latentSize = try container.decode(Int.self, forKey: .latentSize, default: defaults.latentSize, in: 1...4096)
         encoderHiddenSizes = try Self.widths(container, .encoderHiddenSizes, defaults.encoderHiddenSizes)
         decoderHiddenSizes = try Self.widths(container, .decoderHiddenSizes, defaults.decoderHiddenSizes)
+        encoderConvolutionChannels = try Self.widths(container, .encoderConvolutionChannels, defaults.encoderConvolutionChannels)
+        decoderConvolutionChannels = try Self.widths(container, .decoderConvolutionChannels, defaults.decoderConvolutionChannels)
+        convolutionKernelSize = try container.decode(Int.self, forKey: .convolutionKernelSize, default: defaults.convolutionKernelSize,
+                                                     in: 1...64)
+        convolutionStride = try container.decode(Int.self, forKey: .convolutionStride, default: defaults.convolutionStride, in: 1...64)
         dynamicsHiddenSizes = try Self.widths(container, .dynamicsHiddenSizes, defaults.dynamicsHiddenSizes)
         rewardHiddenSizes = try Self.widths(container, .rewardHiddenSizes, defaults.rewardHiddenSizes)
         activation = try container.decode(Activation.self, forKey: .activation, default: defaults.activation)
@@ -179,6 +200,10 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         try container.encode(latentSize, forKey: .latentSize)
         try container.encode(encoderHiddenSizes, forKey: .encoderHiddenSizes)
         try container.encode(decoderHiddenSizes, forKey: .decoderHiddenSizes)
+        try container.encode(encoderConvolutionChannels, forKey: .encoderConvolutionChannels)
+        try container.encode(decoderConvolutionChannels, forKey: .decoderConvolutionChannels)
+        try container.encode(convolutionKernelSize, forKey: .convolutionKernelSize)
+        try container.encode(convolutionStride, forKey: .convolutionStride)
         try container.encode(dynamicsHiddenSizes, forKey: .dynamicsHiddenSizes)
         try container.encode(rewardHiddenSizes, forKey: .rewardHiddenSizes)
         try container.encode(activation, forKey: .activation)
@@ -211,7 +236,11 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
             if !condition { throw MBRLError.invalidArgument("latent model: \(message)") }
         }
         try require(latentSize >= 1, "latentSize must be at least 1, got \(latentSize)")
+        try require(convolutionKernelSize >= 1 && convolutionStride >= 1,
+                    "convolutionKernelSize and convolutionStride must be positive, got \(convolutionKernelSize) and \(convolutionStride)")
         for (name, widths) in [("encoderHiddenSizes", encoderHiddenSizes), ("decoderHiddenSizes", decoderHiddenSizes),
+                               ("encoderConvolutionChannels", encoderConvolutionChannels),
+                               ("decoderConvolutionChannels", decoderConvolutionChannels),
                                ("dynamicsHiddenSizes", dynamicsHiddenSizes), ("rewardHiddenSizes", rewardHiddenSizes)] {
             try require(widths.allSatisfy { $0 >= 1 }, "\(name) must hold positive widths, got \(widths)")
         }

@@ -78,6 +78,7 @@ enum LatentTestData {
     struct Variant: CustomTestStringConvertible, Sendable {
         var name: String
         var config: LatentModelConfig
+        var rawSize = LatentModelGradientTests.rawSize
         var testDescription: String { name }
     }
 
@@ -99,12 +100,19 @@ enum LatentTestData {
         everything.stochasticEncoder = true
         everything.klWeight = 0.5
         result.append(Variant(name: "stochastic encoder and gaussian ensemble", config: everything))
+        var convolutional = LatentTestData.smallConfig(steps: 2)
+        convolutional.encoderConvolutionChannels = [3, 2]
+        convolutional.decoderConvolutionChannels = [3]
+        convolutional.convolutionKernelSize = 3
+        convolutional.convolutionStride = 2
+        // Two 9 x 9 frames: convolutions 9 -> 4 -> 1; the decoder's transposed convolution 4 -> 9.
+        result.append(Variant(name: "convolutional encoder and decoder", config: convolutional, rawSize: 2 * 9 * 9))
         return result
     }()
 
     static let rawSize = 10
 
-    static func setUp(_ config: LatentModelConfig) throws -> (LatentModel, LatentTrainingBatch) {
+    static func setUp(_ config: LatentModelConfig, rawSize: Int = rawSize) throws -> (LatentModel, LatentTrainingBatch) {
         var generator = RandomGenerator(seed: 21)
         let model = try LatentModel(config: config, rawObservationSize: rawSize, actionSpace: LatentTestData.actionSpace,
                                     generator: &generator)
@@ -120,7 +128,7 @@ enum LatentTestData {
 
     @Test(arguments: variants)
     func parameterGradientsMatchFiniteDifferences(_ variant: Variant) throws {
-        let (model, batch) = try Self.setUp(variant.config)
+        let (model, batch) = try Self.setUp(variant.config, rawSize: variant.rawSize)
         var noise = RandomGenerator(seed: 99)
         let analytic = try model.lossAndGradients(for: batch, generator: &noise)
         #expect(analytic.terms.total == (try Self.loss(model, batch)), "forward-only and training losses agree")
@@ -138,7 +146,7 @@ enum LatentTestData {
 
     @Test(arguments: variants)
     func inputGradientsMatchFiniteDifferences(_ variant: Variant) throws {
-        let (model, batch) = try Self.setUp(variant.config)
+        let (model, batch) = try Self.setUp(variant.config, rawSize: variant.rawSize)
         var noise = RandomGenerator(seed: 99)
         let analytic = try model.lossAndGradients(for: batch, generator: &noise, needsInputGradients: true)
         let frames = try #require(analytic.frameGradients), actions = try #require(analytic.actionGradients)
