@@ -256,6 +256,9 @@ public final class MBRLLoop {
         var episodeReturn = 0.0, length = 0, planningSeconds = 0.0, plannedActions = 0
         var plan: Plan?
         var planRow = 0
+        // A latent model that sees several observations at once plans from their history.
+        let historyLength = (model as? LatentModel)?.historyLength ?? 1
+        var history = [[Float]](repeating: observation, count: historyLength)
         let episodeStart = DispatchTime.now().uptimeNanoseconds
         let randomPolicy = RandomPolicy(actionSpace: environment.actionSpace)
         while true {
@@ -270,7 +273,8 @@ public final class MBRLLoop {
             } else {
                 if plan == nil || planRow >= loop.replanEvery || planRow >= (plan?.actions.rows ?? 0) {
                     let planStart = DispatchTime.now().uptimeNanoseconds
-                    plan = try planner.plan(from: observation, model: planningModel, generator: &planningGenerator)
+                    plan = try planner.plan(from: historyLength > 1 ? history.flatMap { $0 } : observation,
+                                            model: planningModel, generator: &planningGenerator)
                     planningSeconds += Double(DispatchTime.now().uptimeNanoseconds - planStart) / 1e9
                     planRow = 0
                 }
@@ -288,6 +292,7 @@ public final class MBRLLoop {
             episodeReturn += Double(step.reward)
             length += 1
             observation = step.observation
+            if historyLength > 1 { history = Array(history.dropFirst()) + [observation] }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
             let rate = Double(length) / max(elapsed, 1e-9)
             progress.update(episode: episodeNumber, phase: evaluate ? "evaluation" : explore ? "exploration" : "training",

@@ -1,5 +1,6 @@
 import Foundation
 import MBRLCore
+import Models
 
 /// Shows what a latent model sees, as an SVG image grid (`reconstructions.svg` in a run
 /// directory): for a few windows of consecutive transitions from the replay buffer, one row of
@@ -58,7 +59,14 @@ public enum ReconstructionGallery {
             let transitions = buffer.batch(Array(start ..< start + length))
             var frames = transitions.observations.rows(0..<1)
             frames = frames.concatenatedRows(transitions.nextObservations)                 // [length + 1, raw]
-            let encoded = try model.encode(observations: frames)
+            var encoderInputs = frames
+            if let latent = model as? LatentModel, latent.historyLength > 1 {
+                // The observations before each frame too, as in training.
+                let histories = try LatentTrainingBatch(buffer: buffer, starts: [start], stepCount: length,
+                                                        historyLength: latent.historyLength).frames
+                encoderInputs = histories.dropFirst().reduce(histories[0]) { $0.concatenatedRows($1) }
+            }
+            let encoded = try model.encode(observations: encoderInputs)
             let reconstructed = try model.decode(latents: encoded)
             var latents = [encoded.rows(0..<1)]
             for step in 0..<length {
@@ -145,7 +153,7 @@ public enum ReconstructionGallery {
     }
 
     /// One grayscale image as a black square and one rectangle per run of equal brightness
-    /// (32 levels) in each row, so mostly dark frames stay small.
+    /// (16 levels) in each row, so mostly dark frames stay small.
     static func imageSVG(_ image: [Float], x: Int, y: Int, width: Int, height: Int, scale: Int) -> String {
         var text = "<g transform=\"translate(\(x) \(y))\"><rect width=\"\(width * scale)\" height=\"\(height * scale)\" fill=\"#000\"/>"
         for row in 0..<height {
@@ -155,7 +163,7 @@ public enum ReconstructionGallery {
                 var end = column + 1
                 while end < width && brightnessLevel(image[row * width + end]) == level { end += 1 }
                 if level > 0 {
-                    let gray = String(format: "%02x", min(255, level * 255 / 31))
+                    let gray = String(format: "%02x", min(255, level * 17))
                     text += "<rect x=\"\(column * scale)\" y=\"\(row * scale)\" width=\"\((end - column) * scale)\" height=\"\(scale)\" fill=\"#\(gray)\(gray)\(gray)\"/>"
                 }
                 column = end
@@ -164,10 +172,10 @@ public enum ReconstructionGallery {
         return text + "</g>\n"
     }
 
-    /// `value` clamped to `[0, 1]` and quantised to 0...31 (NaN is 0).
+    /// `value` clamped to `[0, 1]` and quantised to 0...15 (NaN is 0).
     static func brightnessLevel(_ value: Float) -> Int {
         guard value.isFinite else { return 0 }
-        return Int((min(max(value, 0), 1) * 31).rounded())
+        return Int((min(max(value, 0), 1) * 15).rounded())
     }
 
     static func meanSquaredError(_ images: [[Float]], _ references: [[Float]]) -> Double {

@@ -3,8 +3,9 @@ import MBRLCore
 /// A latent model's encoder: optional convolutions over the observation's frames, then an MLP,
 /// `[B, raw] -> [B, out]`.
 ///
-/// The observation is read as `channels` square frames of `side x side` pixels, channel after
-/// channel (`PixelObservation`'s stacked frames): `LatentEncoder.imageShape(rawSize:)`.
+/// The input is `historyLength` observations one after the other, each read as square frames of
+/// `side x side` pixels, channel after channel (`PixelObservation`'s stacked frames):
+/// `LatentEncoder.imageShape(rawSize:)`.
 ///
 /// ```swift
 /// var generator = RandomGenerator(seed: 0)
@@ -19,20 +20,21 @@ public struct LatentEncoder: Sendable, Equatable, ParameterContainer {
     /// The MLP after the convolutions.
     public internal(set) var network: MLP
 
-    /// An encoder drawn from `generator` (convolutions first).
+    /// An encoder of `historyLength` observations of `rawSize` entries each, drawn from
+    /// `generator` (convolutions first; the observations' frames are the input channels).
     ///
     /// - Throws: `MBRLError.invalidArgument` when the raw size is not square frames but
     ///   convolutions are asked for, or a kernel does not fit.
-    public init(rawSize: Int, convolutionChannels: [Int], kernelSize: Int, stride: Int, hiddenSizes: [Int], outputSize: Int,
-                activation: Activation, initializer: WeightInitializer, generator: inout RandomGenerator) throws {
+    public init(rawSize: Int, historyLength: Int = 1, convolutionChannels: [Int], kernelSize: Int, stride: Int, hiddenSizes: [Int],
+                outputSize: Int, activation: Activation, initializer: WeightInitializer, generator: inout RandomGenerator) throws {
         var convolutions: [Convolution2D] = []
-        var featureSize = rawSize
+        var featureSize = rawSize * historyLength
         if !convolutionChannels.isEmpty {
             guard let shape = Self.imageShape(rawSize: rawSize) else {
                 throw MBRLError.invalidArgument(
                     "convolutions need observations made of square frames; \(rawSize) entries are not channels x side x side")
             }
-            var (channels, side) = (shape.channels, shape.side)
+            var (channels, side) = (shape.channels * historyLength, shape.side)
             for (index, outputChannels) in convolutionChannels.enumerated() {
                 guard side >= kernelSize else {
                     throw MBRLError.invalidArgument(

@@ -125,6 +125,7 @@ extension LatentModel {
             }
         }
         compare("latentSize", \.latentSize)
+        compare("historyLength", \.historyLength)
         compare("encoderHiddenSizes", \.encoderHiddenSizes)
         compare("decoderHiddenSizes", \.decoderHiddenSizes)
         compare("encoderConvolutionChannels", \.encoderConvolutionChannels)

@@ -10,16 +10,24 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
     /// The number of latent dynamics members.
     public var memberCount: Int { dynamics.count }
 
-    /// The encoder's output for raw observations `[B, raw]`: the latent state `[B, latent]`
-    /// (the mean for a stochastic encoder).
+    /// The encoder's output for raw observations: the latent state `[B, latent]` (the mean for
+    /// a stochastic encoder).
     ///
-    /// - Throws: `MBRLError.shapeMismatch` when the rows do not have `rawObservationSize` entries.
+    /// - Parameter observations: `[B, historyLength * raw]` histories (oldest first), or
+    ///   `[B, raw]` single observations, seen as histories of one repeated observation (as at
+    ///   the start of an episode).
+    /// - Throws: `MBRLError.shapeMismatch` for rows of another width.
     public func encode(observations: Matrix) throws -> Matrix {
-        guard observations.columns == rawObservationSize else {
-            throw MBRLError.shapeMismatch(
-                "the latent model encodes observations of \(rawObservationSize) entries, got rows of \(observations.columns)")
+        var histories = observations
+        if historyLength > 1 && observations.columns == rawObservationSize {
+            histories = observations
+            for _ in 1..<historyLength { histories = LatentMath.joinColumns(histories, observations) }
         }
-        let output = try encoder(observations)
+        guard histories.columns == encoderInputSize else {
+            throw MBRLError.shapeMismatch(
+                "the latent model encodes observations of \(rawObservationSize) entries\(historyLength > 1 ? " or histories of \(historyLength) of them (\(encoderInputSize))" : ""), got rows of \(observations.columns)")
+        }
+        let output = try encoder(histories)
         return config.stochasticEncoder ? LatentMath.splitColumns(output, at: latentSize).left : output
     }
 

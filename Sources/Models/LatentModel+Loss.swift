@@ -28,9 +28,9 @@ extension LatentModel {
     func computeLoss(_ batch: LatentTrainingBatch, generator: inout RandomGenerator, needsGradients: Bool,
                      needsInputGradients: Bool) throws -> LatentLossResult {
         let windows = batch.windowCount, steps = batch.stepCount, latent = latentSize
-        guard batch.frames[0].columns == rawObservationSize, batch.actions[0].columns == actionSize else {
+        guard batch.frames[0].columns == encoderInputSize, batch.actions[0].columns == actionSize else {
             throw MBRLError.shapeMismatch(
-                "the latent model takes frames of \(rawObservationSize) entries and actions of \(actionSize); the batch has \(batch.frames[0].columns) and \(batch.actions[0].columns)")
+                "the latent model takes frames of \(encoderInputSize) entries (\(historyLength) observations of \(rawObservationSize)) and actions of \(actionSize); the batch has \(batch.frames[0].columns) and \(batch.actions[0].columns)")
         }
         guard windows > 0 else { throw MBRLError.invalidArgument("the batch holds no windows") }
         let config = self.config
@@ -39,7 +39,8 @@ extension LatentModel {
         var terms = LatentLossTerms()
 
         // MARK: Encoder
-        let stackedFrames = LatentMath.stackRows(batch.frames)
+        let stackedFrames = LatentMath.stackRows(batch.frames)                  // encoder inputs
+        let newestFrames = newestObservations(stackedFrames)                   // reconstruction targets
         let (encoderOutput, encoderTape) = try encoder.forward(stackedFrames)
         var means = encoderOutput, latents = encoderOutput
         var rawStandardDeviations = Matrix(rows: 0, columns: 0), standardDeviations = Matrix(rows: 0, columns: 0)
@@ -54,13 +55,14 @@ extension LatentModel {
         var latentGradient = Matrix(rows: frameRows, columns: latent)     // dL/dz
         var meanGradient = Matrix(rows: frameRows, columns: latent)       // dL/dmean other than through z
         var standardDeviationGradient = Matrix(rows: frameRows, columns: latent)
+        // The gradient with respect to the frames as reconstruction and prediction targets.
         var frameTargetGradient = needsInputGradients ? Matrix(rows: frameRows, columns: rawObservationSize) : Matrix(rows: 0, columns: 0)
         var decoderGradients: [Matrix]?
 
         // MARK: Reconstruction
         if config.reconstructionWeight > 0 {
             let (reconstruction, tape) = try decoder.forward(latents)
-            let difference = reconstruction - stackedFrames
+            let difference = reconstruction - newestFrames
             terms.reconstruction = LatentMath.sumOfSquares(difference) / Double(frameRows)
             if needsGradients {
                 let gradient = difference * (2 * config.reconstructionWeight / Float(frameRows))
@@ -73,14 +75,17 @@ extension LatentModel {
 
         // MARK: KL to the unit Gaussian
         if config.stochasticEncoder {
+            // KL(N(mean, deviation^2) || N(0, 1)) = 0.5 * (mean^2 + deviation^2 - 1 - 2 log deviation) per entry.
             var divergence = 0.0
             let scale = config.klWeight / Float(frameRows)
-            for index in 0..<means.count {
-                let mean = means.values[index], deviation = standardDeviations.values[index]
-                divergence += 0.5 * Double(mean * mean + deviation * deviation - 1 - 2 * LatentMath.log(deviation))
-                if needsGradients {
-                    meanGradient.withUnsafeMutableBufferPointer { $0[index] += scale * mean }
-                    standardDeviationGradient.withUnsafeMutableBufferPointer { $0[index] += scale * (deviation - 1 / deviation) }
+            meanGradient.withUnsafeMutableBufferPointer { meanBuffer in
+                standardDeviationGradient.withUnsafeMutableBufferPointer { deviationBuffer in
+                    for index in 0..<means.count {
+                        let mean = means.values[index], deviation = standardDeviations.values[index]
+                        divergence += 0.5 * Double(mean * mean + deviation * deviation - 1 - 2 * LatentMath.log(deviation))
+                        meanBuffer[index] += scale * mean
+                        deviationBuffer[index] += scale * (deviation - 1 / deviation)
+                    }
                 }
             }
             terms.kullbackLeibler = divergence / Double(frameRows)
@@ -89,7 +94,7 @@ extension LatentModel {
         // MARK: Latent rollouts, one per member
         let scaledActionBlocks = batch.actions.map(scaledActions)
         let rewardTargets = Matrix(rows: stepRows, columns: 1, values: batch.rewards.flatMap(standardizedRewards))
-        let predictionTargets = LatentMath.stackRows(Array(batch.frames[1...]))
+        let predictionTargets = newestFrames.rows(windows ..< frameRows)       // o_1 ... o_k
         let targets = (1...steps).map { LatentMath.rowBlock(means, $0, blockRows: windows) }
         var targetGradients = [Matrix](repeating: Matrix(rows: windows, columns: latent), count: steps)
         var actionGradients = [Matrix](repeating: Matrix(rows: windows, columns: actionSize), count: steps)
@@ -131,21 +136,22 @@ extension LatentModel {
                 let scale = config.latentWeight * memberScale / Float(stepRows)
                 for step in 0..<steps {
                     if hasGaussianDynamics {
+                        // 0.5 * ((mean - target)^2 / variance + log variance) per entry.
                         var total = 0.0
-                        var meanGradientStep = Matrix(rows: windows, columns: latent), logVarianceGradientStep = meanGradientStep
+                        var meanGradientValues = [Float](repeating: 0, count: windows * latent)
+                        var logVarianceGradientValues = meanGradientValues
                         for index in 0..<(windows * latent) {
                             let difference = stepMeans[step].values[index] - targets[step].values[index]
                             let logVariance = logVariances[step].values[index]
                             let inverseVariance = LatentMath.exp(-logVariance)
                             total += 0.5 * Double(difference * difference * inverseVariance + logVariance)
-                            meanGradientStep.withUnsafeMutableBufferPointer { $0[index] = scale * difference * inverseVariance }
-                            logVarianceGradientStep.withUnsafeMutableBufferPointer {
-                                $0[index] = scale * 0.5 * (1 - difference * difference * inverseVariance)
-                            }
+                            meanGradientValues[index] = scale * difference * inverseVariance
+                            logVarianceGradientValues[index] = scale * 0.5 * (1 - difference * difference * inverseVariance)
                         }
                         terms.latent += total / Double(stepRows) * Double(memberScale)
+                        let meanGradientStep = Matrix(rows: windows, columns: latent, values: meanGradientValues)
                         meanDirectGradients[step] = meanGradientStep
-                        logVarianceDirectGradients[step] = logVarianceGradientStep
+                        logVarianceDirectGradients[step] = Matrix(rows: windows, columns: latent, values: logVarianceGradientValues)
                         targetGradients[step].add(meanGradientStep, scaledBy: -1)
                     } else {
                         let difference = states[step + 1] - targets[step]
@@ -274,7 +280,15 @@ extension LatentModel {
 
         var result = LatentLossResult(terms: terms, parameterGradients: gradients)
         if needsInputGradients, let encoderInputGradient {
-            let total = encoderInputGradient + frameTargetGradient
+            var total = encoderInputGradient
+            let width = encoderInputSize, offset = width - rawObservationSize
+            total.withUnsafeMutableBufferPointer { buffer in
+                for row in 0..<frameRows {
+                    for column in 0..<rawObservationSize {
+                        buffer[row * width + offset + column] += frameTargetGradient.values[row * rawObservationSize + column]
+                    }
+                }
+            }
             result.frameGradients = (0...steps).map { LatentMath.rowBlock(total, $0, blockRows: windows) }
             result.actionGradients = actionGradients.map { gradient in
                 var unscaled = gradient
@@ -287,5 +301,10 @@ extension LatentModel {
             }
         }
         return result
+    }
+
+    /// The newest observation of every history row: the last `rawObservationSize` columns.
+    func newestObservations(_ histories: Matrix) -> Matrix {
+        historyLength == 1 ? histories : histories.columns((historyLength - 1) * rawObservationSize ..< historyLength * rawObservationSize)
     }
 }

@@ -68,7 +68,7 @@ extension LatentModel: TrainableDynamicsModel {
                 while offset < starts.count && update < totalUpdates {
                     let chosen = Array(starts[offset ..< min(offset + batchSize, starts.count)])
                     offset += batchSize
-                    let batch = try LatentTrainingBatch(buffer: buffer, starts: chosen, stepCount: steps)
+                    let batch = try LatentTrainingBatch(buffer: buffer, starts: chosen, stepCount: steps, historyLength: historyLength)
                     let result = try lossAndGradients(for: batch, generator: &generator)
                     guard result.terms.isFinite else {
                         throw MBRLError.nonFinite("latent model update \(update + 1): the loss is not finite (\(result.terms))")

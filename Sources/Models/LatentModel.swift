@@ -91,7 +91,8 @@ public struct LatentModel: Sendable, Equatable {
         actionCenter = center
         actionHalfWidth = halfWidth
         let latent = config.latentSize, action = box.size
-        encoder = try LatentEncoder(rawSize: rawObservationSize, convolutionChannels: config.encoderConvolutionChannels,
+        encoder = try LatentEncoder(rawSize: rawObservationSize, historyLength: config.historyLength,
+                                    convolutionChannels: config.encoderConvolutionChannels,
                                     kernelSize: config.convolutionKernelSize, stride: config.convolutionStride,
                                     hiddenSizes: config.encoderHiddenSizes, outputSize: config.stochasticEncoder ? 2 * latent : latent,
                                     activation: config.activation, initializer: config.initializer, generator: &generator)
@@ -127,6 +128,10 @@ public struct LatentModel: Sendable, Equatable {
 
     /// The size of the latent state.
     public var latentSize: Int { config.latentSize }
+    /// Observations the encoder sees at once (`LatentModelConfig.historyLength`).
+    public var historyLength: Int { config.historyLength }
+    /// The encoder's input size, `historyLength * rawObservationSize`.
+    public var encoderInputSize: Int { config.historyLength * rawObservationSize }
     /// The number of latent dynamics members.
     public var ensembleSize: Int { dynamics.count }
     /// Whether the latent dynamics is Gaussian.

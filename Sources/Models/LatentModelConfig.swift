@@ -28,6 +28,11 @@ import MBRLCore
 public struct LatentModelConfig: DocumentedConfig, Equatable {
     /// The size of the latent state `s`. Default 16.
     public var latentSize: Int = 16
+    /// Observations the encoder sees at once: the current one and the `historyLength - 1`
+    /// before it (oldest first; the first observation of an episode repeated before it), so
+    /// that motion a single frame cannot show (a velocity) is visible. The loop passes the
+    /// history to the planner. Default 1.
+    public var historyLength: Int = 1
     /// Hidden widths of the encoder MLP `o -> z`. Default `[256, 256]`.
     public var encoderHiddenSizes: [Int] = [256, 256]
     /// Hidden widths of the decoder MLP `z -> o`. Default `[256, 256]`.
@@ -101,6 +106,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     /// One line per key, for `mbrl-run describe`.
     public static let keyDescriptions: [String: String] = [
         "latentSize": "size of the latent state",
+        "historyLength": "observations the encoder sees at once (the current one and those before it)",
         "encoderHiddenSizes": "hidden widths of the encoder MLP o -> z",
         "decoderHiddenSizes": "hidden widths of the decoder MLP z -> o",
         "encoderConvolutionChannels": "output channels of convolutions before the encoder MLP (empty: MLP encoder)",
@@ -132,7 +138,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case latentSize, encoderHiddenSizes, decoderHiddenSizes, encoderConvolutionChannels, decoderConvolutionChannels
+        case latentSize, historyLength, encoderHiddenSizes, decoderHiddenSizes, encoderConvolutionChannels, decoderConvolutionChannels
         case convolutionKernelSize, convolutionStride, dynamicsHiddenSizes, rewardHiddenSizes
         case activation, initializer, dynamicsKind, ensembleSize, minLogVariance, maxLogVariance
         case stochasticEncoder, klWeight, multiStepLength, latentTargetGradient
@@ -145,6 +151,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = LatentModelConfig()
         latentSize = try container.decode(Int.self, forKey: .latentSize, default: defaults.latentSize, in: 1...4096)
+        historyLength = try container.decode(Int.self, forKey: .historyLength, default: defaults.historyLength, in: 1...16)
         encoderHiddenSizes = try Self.widths(container, .encoderHiddenSizes, defaults.encoderHiddenSizes)
         decoderHiddenSizes = try Self.widths(container, .decoderHiddenSizes, defaults.decoderHiddenSizes)
         encoderConvolutionChannels = try Self.widths(container, .encoderConvolutionChannels, defaults.encoderConvolutionChannels)
@@ -198,6 +205,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(latentSize, forKey: .latentSize)
+        try container.encode(historyLength, forKey: .historyLength)
         try container.encode(encoderHiddenSizes, forKey: .encoderHiddenSizes)
         try container.encode(decoderHiddenSizes, forKey: .decoderHiddenSizes)
         try container.encode(encoderConvolutionChannels, forKey: .encoderConvolutionChannels)
@@ -236,6 +244,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
             if !condition { throw MBRLError.invalidArgument("latent model: \(message)") }
         }
         try require(latentSize >= 1, "latentSize must be at least 1, got \(latentSize)")
+        try require(historyLength >= 1, "historyLength must be at least 1, got \(historyLength)")
         try require(convolutionKernelSize >= 1 && convolutionStride >= 1,
                     "convolutionKernelSize and convolutionStride must be positive, got \(convolutionKernelSize) and \(convolutionStride)")
         for (name, widths) in [("encoderHiddenSizes", encoderHiddenSizes), ("decoderHiddenSizes", decoderHiddenSizes),

@@ -32,21 +32,22 @@ public struct LatentPlanningModel<Model: LatentDynamicsModel>: TrajectoryEvaluat
     public var model: Model { latentEvaluator.model }
     /// The actions plans are made of.
     public var actionSpace: Space { latentEvaluator.actionSpace }
-    /// The raw observation size (planners pass raw observations).
-    public var observationSize: Int { model.rawObservationSize }
+    /// The size of what planners pass: a raw observation, or for a `LatentModel` with
+    /// `historyLength > 1` the history of that many (`MBRLLoop` passes it).
+    public var observationSize: Int { ((model as? LatentModel)?.encoderInputSize) ?? model.rawObservationSize }
     /// Sequence scoring.
     public var capabilities: PlanningCapabilities { [.sequenceScoring] }
 
-    /// The expected return of every sequence from the raw `observation`: `[N]` for
-    /// `actionSequences` `[N, horizon * act]`.
+    /// The expected return of every sequence from the raw `observation` (or observation
+    /// history, see `observationSize`): `[N]` for `actionSequences` `[N, horizon * act]`.
     ///
-    /// - Throws: `MBRLError.shapeMismatch` when the observation does not have
-    ///   `rawObservationSize` entries; the errors of `ModelEnvironment.evaluate`.
+    /// - Throws: `MBRLError.shapeMismatch` when the observation has another size; the errors
+    ///   of `ModelEnvironment.evaluate`.
     public func evaluate(from observation: [Float], actionSequences: Matrix, horizon: Int,
                          generator: inout RandomGenerator) throws -> [Float] {
-        guard observation.count == model.rawObservationSize else {
+        guard observation.count == model.rawObservationSize || observation.count == observationSize else {
             throw MBRLError.shapeMismatch(
-                "the latent model takes raw observations of \(model.rawObservationSize) entries, got \(observation.count)")
+                "the latent model takes raw observations of \(model.rawObservationSize) entries\(observationSize != model.rawObservationSize ? " or histories of \(observationSize)" : ""), got \(observation.count)")
         }
         let latent = try model.encode(observations: Matrix(row: observation))
         return try latentEvaluator.evaluate(from: latent.row(0), actionSequences: actionSequences, horizon: horizon,

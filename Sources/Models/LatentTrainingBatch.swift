@@ -9,7 +9,8 @@ import MBRLCore
 /// batch.frames.count                                             // 4 matrices [32, raw]
 /// ```
 public struct LatentTrainingBatch: Sendable, Equatable {
-    /// `k + 1` observations per window, each `[B, raw]`: `frames[t]` row `b` is `o_t` of window `b`.
+    /// `k + 1` encoder inputs per window, each `[B, raw]` (or `[B, historyLength * raw]`):
+    /// `frames[t]` row `b` is `o_t` of window `b` (or its history, oldest first).
     public var frames: [Matrix]
     /// `k` actions per window, each `[B, act]`.
     public var actions: [Matrix]
@@ -36,19 +37,45 @@ public struct LatentTrainingBatch: Sendable, Equatable {
 
     /// The windows of `stepCount` transitions starting at ages `starts` of `buffer` (each start
     /// from `buffer.sequenceStarts(length: stepCount)`): `o_0` is the first transition's
-    /// observation and `o_{t+1}` the next observation of transition `t`.
-    public init(buffer: ReplayBuffer, starts: [Int], stepCount: Int) throws {
-        guard stepCount >= 1 else { throw MBRLError.invalidArgument("a window needs at least one step, got \(stepCount)") }
+    /// observation and `o_{t+1}` the next observation of transition `t`. With
+    /// `historyLength > 1` each frame row is the history `[o_{t-h+1}, ..., o_t]` (oldest first);
+    /// observations before the window come from the transitions before it in the same episode,
+    /// and before the episode's first transition the first observation is repeated.
+    public init(buffer: ReplayBuffer, starts: [Int], stepCount: Int, historyLength: Int = 1) throws {
+        guard stepCount >= 1, historyLength >= 1 else {
+            throw MBRLError.invalidArgument("a window needs at least one step and a history of at least one observation, got \(stepCount) and \(historyLength)")
+        }
         guard let last = starts.max(), last + stepCount <= buffer.count, starts.allSatisfy({ $0 >= 0 }) else {
             throw MBRLError.invalidArgument("window starts must lie in 0...\(buffer.count - stepCount) for \(buffer.count) transitions")
         }
-        var frames: [Matrix] = [], actions: [Matrix] = [], rewards: [[Float]] = []
-        for step in 0..<stepCount {
-            let transitions = buffer.batch(starts.map { $0 + step })
-            if step == 0 { frames.append(transitions.observations) }
-            frames.append(transitions.nextObservations)
-            actions.append(transitions.actions)
-            rewards.append(transitions.rewards)
+        // The oldest age each window's history may reach back to within its episode.
+        let earliest = starts.map { start -> Int in
+            var first = start
+            let episode = buffer.episode(ofTransition: start)
+            while first > 0 && first > start - (historyLength - 1) && buffer.episode(ofTransition: first - 1) == episode { first -= 1 }
+            return first
+        }
+        // Observation position p of every window: p <= 0 is the observation of age start + p
+        // (clamped to the episode), p >= 1 the next observation of age start + p - 1.
+        var positions: [Int: Matrix] = [:]
+        var actions: [Matrix] = [], rewards: [[Float]] = []
+        for position in (1 - historyLength)...stepCount {
+            if position <= 0 {
+                let ages = zip(starts, earliest).map { max($0 + position, $1) }
+                positions[position] = buffer.batch(ages).observations
+            } else {
+                let transitions = buffer.batch(starts.map { $0 + position - 1 })
+                positions[position] = transitions.nextObservations
+                actions.append(transitions.actions)
+                rewards.append(transitions.rewards)
+            }
+        }
+        let frames = (0...stepCount).map { step -> Matrix in
+            var history = positions[step - historyLength + 1]!
+            if historyLength > 1 {
+                for position in (step - historyLength + 2)...step { history = LatentMath.joinColumns(history, positions[position]!) }
+            }
+            return history
         }
         try self.init(frames: frames, actions: actions, rewards: rewards)
     }

@@ -83,6 +83,40 @@ import Testing
         }
     }
 
+    /// Histories reach back within the episode and repeat its first observation before it.
+    @Test func windowsCarryObservationHistories() throws {
+        var buffer = ReplayBuffer(capacity: 20, observationSize: 2, actionSize: 1)
+        // Two episodes of 4 steps; observation of step t in episode e is [10 e + t, -(10 e + t)].
+        for episode in 0..<2 {
+            for step in 0..<4 {
+                let value = Float(10 * episode + step)
+                try buffer.append(Transition(observation: [value, -value], action: [Float(step)], reward: value,
+                                             nextObservation: [value + 1, -value - 1], terminated: false, truncated: step == 3))
+            }
+        }
+        let batch = try LatentTrainingBatch(buffer: buffer, starts: [0, 5], stepCount: 2, historyLength: 3)
+        #expect(batch.frames.count == 3 && batch.frames[0].columns == 6)
+        // Window at the episode start: o_0 = 0 padded twice; o_1 = [0, 0, 1]; o_2 = [0, 1, 2].
+        #expect(batch.frames[0].row(0) == [0, 0, 0, 0, 0, 0])
+        #expect(batch.frames[1].row(0) == [0, 0, 0, 0, 1, -1])
+        #expect(batch.frames[2].row(0) == [0, 0, 1, -1, 2, -2])
+        // Window starting at step 1 of episode 1 (age 5): history reaches age 4 (step 0) and pads once.
+        #expect(batch.frames[0].row(1) == [10, -10, 10, -10, 11, -11])
+        #expect(batch.frames[2].row(1) == [11, -11, 12, -12, 13, -13])
+        #expect(batch.actions[1].row(1) == [2] && batch.rewards[1][1] == 12)
+        // A model with a history encodes histories, or single observations as repeated ones.
+        var config = Self.config
+        config.historyLength = 3
+        var generator = RandomGenerator(seed: 0)
+        let model = try LatentModel(config: config, rawObservationSize: 2, actionSpace: .box(Box(lowerBound: -1, upperBound: 1, size: 1)),
+                                    generator: &generator)
+        let single = try model.encode(observations: Matrix(row: [3, -3]))
+        #expect(single == (try model.encode(observations: Matrix(row: [3, -3, 3, -3, 3, -3]))))
+        #expect(throws: MBRLError.self) { _ = try model.encode(observations: Matrix(row: [3, -3, 3, -3])) }
+        let evaluator = try LatentPlanningModel(model: model, actionSpace: model.actionSpace)
+        #expect(evaluator.observationSize == 6)
+    }
+
     /// The planning model encodes the observation once and sums the reward head along the
     /// latent rollout: the same numbers as doing it by hand.
     @Test func planningScoresSequencesThroughTheLatentRollout() throws {

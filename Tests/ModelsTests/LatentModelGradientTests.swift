@@ -100,6 +100,10 @@ enum LatentTestData {
         everything.stochasticEncoder = true
         everything.klWeight = 0.5
         result.append(Variant(name: "stochastic encoder and gaussian ensemble", config: everything))
+        var history = LatentTestData.smallConfig(steps: 2)
+        history.historyLength = 3
+        history.stochasticEncoder = true
+        result.append(Variant(name: "three-observation history", config: history))
         var convolutional = LatentTestData.smallConfig(steps: 2)
         convolutional.encoderConvolutionChannels = [3, 2]
         convolutional.decoderConvolutionChannels = [3]
@@ -116,7 +120,8 @@ enum LatentTestData {
         var generator = RandomGenerator(seed: 21)
         let model = try LatentModel(config: config, rawObservationSize: rawSize, actionSpace: LatentTestData.actionSpace,
                                     generator: &generator)
-        let batch = try LatentTestData.randomBatch(windows: 4, steps: config.multiStepLength, rawSize: rawSize, generator: &generator)
+        let batch = try LatentTestData.randomBatch(windows: 4, steps: config.multiStepLength, rawSize: config.historyLength * rawSize,
+                                                   generator: &generator)
         return (model, batch)
     }
 
