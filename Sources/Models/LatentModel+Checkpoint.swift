@@ -140,6 +140,7 @@ extension LatentModel {
         compare("minLogVariance", \.minLogVariance)
         compare("maxLogVariance", \.maxLogVariance)
         compare("stochasticEncoder", \.stochasticEncoder)
+        compare("rewardUsesNextLatent", \.rewardUsesNextLatent)
         return differences
     }
 }

@@ -42,7 +42,8 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
     }
 
     /// One latent step for every row: the next latent state (the mean over members; each
-    /// Gaussian member samples with `generator`) and the predicted reward `r(s, a)`.
+    /// Gaussian member samples with `generator`) and the predicted reward `r(s, a, s')` (or
+    /// `r(s, a)`).
     ///
     /// - Parameters:
     ///   - observations: latent states `[B, latent]`.
@@ -55,7 +56,7 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
             next.add(try memberStep(member, input: input, latents: observations, generator: &generator))
         }
         if dynamics.count > 1 { next.scale(by: 1 / Float(dynamics.count)) }
-        return ModelPrediction(nextObservations: next, rewards: try rewards(input: input))
+        return ModelPrediction(nextObservations: next, rewards: try rewards(input: input, next: next))
     }
 
     /// One latent step with member `members[row]` for each row (trajectory sampling).
@@ -72,7 +73,7 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
         let input = LatentMath.joinColumns(observations, scaledActions(actions))
         if dynamics.count == 1 {
             let next = try memberStep(0, input: input, latents: observations, generator: &generator)
-            return ModelPrediction(nextObservations: next, rewards: try rewards(input: input))
+            return ModelPrediction(nextObservations: next, rewards: try rewards(input: input, next: next))
         }
         var next = Matrix(rows: observations.rows, columns: latentSize)
         for member in dynamics.indices {
@@ -82,7 +83,7 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
                                             generator: &generator)
             for (position, row) in rows.enumerated() { next.setRow(row, to: memberNext.row(position)) }
         }
-        return ModelPrediction(nextObservations: next, rewards: try rewards(input: input))
+        return ModelPrediction(nextObservations: next, rewards: try rewards(input: input, next: next))
     }
 
     // MARK: - Pieces
@@ -104,8 +105,10 @@ extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
         return next
     }
 
-    /// The reward head's predictions in the environment's units, `[B]`.
-    func rewards(input: Matrix) throws -> [Float] {
-        try rewardHead(input).values.map { $0 * rewardStandardDeviation + rewardMean }
+    /// The reward head's predictions in the environment's units, `[B]`, for
+    /// `input = [latents, scaled actions]` and the next latents.
+    func rewards(input: Matrix, next: Matrix) throws -> [Float] {
+        let headInput = config.rewardUsesNextLatent ? LatentMath.joinColumns(input, next) : input
+        return try rewardHead(headInput).values.map { $0 * rewardStandardDeviation + rewardMean }
     }
 }

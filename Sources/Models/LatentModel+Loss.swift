@@ -163,9 +163,12 @@ extension LatentModel {
                 }
             }
 
-            // Reward r(s_t, a_t) for t = 0...k-1, all steps in one pass.
+            // Reward r(s_t, a_t, s_{t+1}) (or r(s_t, a_t)) for t = 0...k-1, all steps in one pass.
             if config.rewardWeight > 0 {
-                let inputs = LatentMath.stackRows((0..<steps).map { LatentMath.joinColumns(states[$0], scaledActionBlocks[$0]) })
+                let inputs = LatentMath.stackRows((0..<steps).map { step in
+                    let stateAction = LatentMath.joinColumns(states[step], scaledActionBlocks[step])
+                    return config.rewardUsesNextLatent ? LatentMath.joinColumns(stateAction, states[step + 1]) : stateAction
+                })
                 let (prediction, tape) = try rewardHead.forward(inputs)
                 let difference = prediction - rewardTargets
                 terms.reward += LatentMath.sumOfSquares(difference) / Double(stepRows) * Double(memberScale)
@@ -175,10 +178,12 @@ extension LatentModel {
                     LatentMath.accumulate(&rewardGradients, parameters)
                     if let input {
                         for step in 0..<steps {
-                            let (stateGradient, actionGradient) = LatentMath.splitColumns(
-                                LatentMath.rowBlock(input, step, blockRows: windows), at: latent)
+                            let (stateGradient, rest) = LatentMath.splitColumns(LatentMath.rowBlock(input, step, blockRows: windows),
+                                                                                at: latent)
+                            let (actionGradient, nextGradient) = LatentMath.splitColumns(rest, at: actionSize)
                             stateGradients[step].add(stateGradient)
                             actionGradients[step].add(actionGradient)
+                            if config.rewardUsesNextLatent { stateGradients[step + 1].add(nextGradient) }
                         }
                     }
                 }

@@ -33,7 +33,8 @@ public struct LatentModel: Sendable, Equatable {
     /// The latent dynamics members `[B, latent + act] -> [B, latent]` (the change of the latent
     /// state; `[B, 2 * latent]` with a raw log-variance for Gaussian dynamics).
     public internal(set) var dynamics: [MLP]
-    /// The reward head `[B, latent + act] -> [B, 1]` (standardised rewards).
+    /// The reward head `[B, latent + act (+ latent)] -> [B, 1]` (standardised rewards): `r(s, a)`,
+    /// or `r(s, a, s')` with `rewardUsesNextLatent`.
     public internal(set) var rewardHead: MLP
     /// The decoder `[B, latent] -> [B, raw]`.
     public internal(set) var decoder: LatentDecoder
@@ -103,7 +104,7 @@ public struct LatentModel: Sendable, Equatable {
                                    activation: config.activation, initializer: config.initializer, generator: &generator))
         }
         dynamics = members
-        rewardHead = try MLP(inputSize: latent + action, hiddenSizes: config.rewardHiddenSizes, outputSize: 1,
+        rewardHead = try MLP(inputSize: (config.rewardUsesNextLatent ? 2 * latent : latent) + action, hiddenSizes: config.rewardHiddenSizes, outputSize: 1,
                              activation: config.activation, initializer: config.initializer, generator: &generator)
         decoder = try LatentDecoder(rawSize: rawObservationSize, convolutionChannels: config.decoderConvolutionChannels,
                                     kernelSize: config.convolutionKernelSize, stride: config.convolutionStride,

@@ -9,7 +9,7 @@ import MBRLCore
 ///     reconstructionWeight * |dec(z_t) - o_t|^2            every encoded frame t = 0...k
 ///   + predictionWeight     * |dec(s_t) - o_t|^2            open-loop predictions t = 1...k
 ///   + latentWeight         * |s_t - sg(enc(o_t))|^2        (Gaussian NLL for gaussian dynamics)
-///   + rewardWeight         * (r(s_t, a_t) - r_t)^2         t = 0...k-1, rewards standardised
+///   + rewardWeight         * (r(s_t, a_t, s_{t+1}) - r_t)^2   t = 0...k-1, rewards standardised
 ///   + klWeight             * KL(q(z | o) || N(0, I))       stochastic encoder only
 ///
 /// where `s_0 = z_0 = enc(o_0)` and `s_{t+1} = s_t + f(s_t, a_t)` is the latent dynamics rolled
@@ -85,6 +85,10 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     public var latentWeight: Float = 1
     /// The weight of the reward term. Default 10.
     public var rewardWeight: Float = 10
+    /// Feed the reward head the next latent state too, `r(s, a, s')`, for rewards that depend
+    /// on where a step ends (a distance to a goal after the step); false is `r(s, a)`.
+    /// Default true.
+    public var rewardUsesNextLatent: Bool = true
     /// Standardise rewards with their mean and standard deviation over the data before fitting
     /// the reward head (predictions are mapped back). Default true.
     public var normalizeRewards: Bool = true
@@ -129,6 +133,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         "predictionWeight": "weight of the open-loop observation prediction |dec(s_t) - o_t|^2",
         "latentWeight": "weight of the latent prediction |s_t - enc(o_t)|^2",
         "rewardWeight": "weight of the reward prediction (r(s, a) - r)^2",
+        "rewardUsesNextLatent": "reward head r(s, a, s') (true) or r(s, a) (false)",
         "normalizeRewards": "standardise rewards before fitting the reward head",
         "epochs": "passes over all training windows per fit",
         "maxUpdatesPerFit": "most gradient steps per fit (0: no limit)",
@@ -142,7 +147,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         case convolutionKernelSize, convolutionStride, dynamicsHiddenSizes, rewardHiddenSizes
         case activation, initializer, dynamicsKind, ensembleSize, minLogVariance, maxLogVariance
         case stochasticEncoder, klWeight, multiStepLength, latentTargetGradient
-        case reconstructionWeight, predictionWeight, latentWeight, rewardWeight, normalizeRewards
+        case reconstructionWeight, predictionWeight, latentWeight, rewardWeight, rewardUsesNextLatent, normalizeRewards
         case epochs, maxUpdatesPerFit, batchSize, learningRate, maxGradientNorm
     }
 
@@ -177,6 +182,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         predictionWeight = try container.decode(Float.self, forKey: .predictionWeight, default: defaults.predictionWeight, in: 0...10_000)
         latentWeight = try container.decode(Float.self, forKey: .latentWeight, default: defaults.latentWeight, in: 0...10_000)
         rewardWeight = try container.decode(Float.self, forKey: .rewardWeight, default: defaults.rewardWeight, in: 0...10_000)
+        rewardUsesNextLatent = try container.decode(Bool.self, forKey: .rewardUsesNextLatent, default: defaults.rewardUsesNextLatent)
         normalizeRewards = try container.decode(Bool.self, forKey: .normalizeRewards, default: defaults.normalizeRewards)
         epochs = try container.decode(Int.self, forKey: .epochs, default: defaults.epochs, in: 1...100_000)
         maxUpdatesPerFit = try container.decode(Int.self, forKey: .maxUpdatesPerFit, default: defaults.maxUpdatesPerFit,
@@ -228,6 +234,7 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
         try container.encode(predictionWeight, forKey: .predictionWeight)
         try container.encode(latentWeight, forKey: .latentWeight)
         try container.encode(rewardWeight, forKey: .rewardWeight)
+        try container.encode(rewardUsesNextLatent, forKey: .rewardUsesNextLatent)
         try container.encode(normalizeRewards, forKey: .normalizeRewards)
         try container.encode(epochs, forKey: .epochs)
         try container.encode(maxUpdatesPerFit, forKey: .maxUpdatesPerFit)

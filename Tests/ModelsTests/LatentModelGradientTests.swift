@@ -86,6 +86,9 @@ enum LatentTestData {
         var result: [Variant] = []
         result.append(Variant(name: "deterministic, one step", config: LatentTestData.smallConfig(steps: 1)))
         result.append(Variant(name: "deterministic, three-step rollout", config: LatentTestData.smallConfig(steps: 3)))
+        var stateActionReward = LatentTestData.smallConfig(steps: 3)
+        stateActionReward.rewardUsesNextLatent = false
+        result.append(Variant(name: "reward head r(s, a)", config: stateActionReward))
         var stochastic = LatentTestData.smallConfig(steps: 2)
         stochastic.stochasticEncoder = true
         stochastic.klWeight = 0.3
