@@ -75,8 +75,10 @@ public final class MBRLLoop {
             context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace,
                            seed: modelSeedGenerator.next()),
             path: "model")
+        // A latent model predicts latent states but takes the environment's raw observations.
+        let modelObservationSize = (model as? any LatentDynamicsModel)?.rawObservationSize ?? model.observationSize
         let (planner, plannerJSON) = try registry.planners.build(
-            recipe.planner, context: .init(observationSize: model.observationSize, actionSpace: environment.actionSpace), path: "planner")
+            recipe.planner, context: .init(observationSize: modelObservationSize, actionSpace: environment.actionSpace), path: "planner")
         self.environment = environment
         self.model = model
         self.planner = planner
@@ -95,8 +97,8 @@ public final class MBRLLoop {
             rewardFunction = nil
             terminationFunction = nil
         }
-        guard model.observationSize == environment.observationSize else {
-            throw RecipeError(path: "model", message: "the model predicts \(model.observationSize) observation entries but \(environment.id) has \(environment.observationSize)")
+        guard modelObservationSize == environment.observationSize else {
+            throw RecipeError(path: "model", message: "the model predicts \(modelObservationSize) observation entries but \(environment.id) has \(environment.observationSize)")
         }
         planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
                                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction,
@@ -123,10 +125,26 @@ public final class MBRLLoop {
     }
 
     /// The planning model a planner consumes: a tree-search simulator for planners that step
-    /// discrete actions, otherwise the particle-based sequence scorer.
+    /// discrete actions, otherwise the particle-based sequence scorer (in the latent space, with
+    /// the learned reward, for a latent model).
     static func makePlanningModel(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
                                   rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
                                   planning: PlanningConfig) throws -> any PlanningModel {
+        if let latent = model as? any LatentDynamicsModel {
+            guard rewardFunction == nil else {
+                throw RecipeError(path: "planning.reward", message: "a latent model plans with its learned reward head; set planning.reward to \"learned\"")
+            }
+            guard planner.requirements.isSubset(of: [.sequenceScoring]) else {
+                throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); a latent model offers scoring action sequences (use cem, icem, mppi or random-shooting)")
+            }
+            guard let propagation = PropagationMode(rawValue: planning.propagation)
+                ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
+                throw RecipeError(path: "planning.propagation",
+                                  message: "unknown propagation \"\(planning.propagation)\"; valid: random-model, fixed-model, expectation")
+            }
+            return try latent.latentPlanningModel(actionSpace: actionSpace, particleCount: planning.particleCount,
+                                                  propagation: propagation, discount: planning.discount)
+        }
         func open<M: DynamicsModel>(_ model: M) throws -> any PlanningModel {
             if planner.requirements.contains(.discreteSimulation) {
                 return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
@@ -253,6 +271,9 @@ public final class MBRLLoop {
         var episodeReturn = 0.0, length = 0, planningSeconds = 0.0, plannedActions = 0
         var plan: Plan?
         var planRow = 0
+        // A latent model that sees several observations at once plans from their history.
+        let historyLength = (model as? LatentModel)?.historyLength ?? 1
+        var history = [[Float]](repeating: observation, count: historyLength)
         let episodeStart = DispatchTime.now().uptimeNanoseconds
         let randomPolicy = RandomPolicy(actionSpace: environment.actionSpace)
         while true {
@@ -267,7 +288,8 @@ public final class MBRLLoop {
             } else {
                 if plan == nil || planRow >= loop.replanEvery || planRow >= (plan?.actions.rows ?? 0) {
                     let planStart = DispatchTime.now().uptimeNanoseconds
-                    plan = try planner.plan(from: observation, model: planningModel, generator: &planningGenerator)
+                    plan = try planner.plan(from: historyLength > 1 ? history.flatMap { $0 } : observation,
+                                            model: planningModel, generator: &planningGenerator)
                     planningSeconds += Double(DispatchTime.now().uptimeNanoseconds - planStart) / 1e9
                     planRow = 0
                 }
@@ -285,6 +307,7 @@ public final class MBRLLoop {
             episodeReturn += Double(step.reward)
             length += 1
             observation = step.observation
+            if historyLength > 1 { history = Array(history.dropFirst()) + [observation] }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
             let rate = Double(length) / max(elapsed, 1e-9)
             progress.update(episode: episodeNumber, phase: evaluate ? "evaluation" : explore ? "exploration" : "training",
@@ -328,6 +351,10 @@ public final class MBRLLoop {
         planningModel = try MBRLLoop.makePlanningModel(model: model, planner: planner, actionSpace: environment.actionSpace,
                                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction,
                                                        planning: recipe.planning)
+        if let latent = model as? any LatentDynamicsModel {
+            try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
+                                            to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
+        }
     }
 
     /// The mean length of recent training episodes (exploration episodes when there are none

@@ -3,7 +3,8 @@ import MBRLCore
 /// Registers the neural dynamics models in `registry`: `"gaussian-ensemble"` (PETS's
 /// probabilistic ensemble, mbrl-lib's cart-pole defaults), `"deterministic-ensemble"`,
 /// `"gaussian-mlp"` and `"deterministic-mlp"` (single networks). All take `DynamicsModelConfig`'s
-/// keys; sizes come from the environment.
+/// keys; sizes come from the environment. `"latent"` is `LatentModel` (encoder, latent dynamics,
+/// decoder and reward head learned from raw observations such as pixels; `LatentModelConfig`).
 public func registerModels(in registry: ComponentRegistry) {
     let variants: [(name: String, summary: String, presets: [String: JSONValue])] = [
         ("gaussian-ensemble", "probabilistic ensemble (PETS): Gaussian members, bootstrap data, elites",
@@ -20,5 +21,9 @@ public func registerModels(in registry: ComponentRegistry) {
                                  presets: variant.presets) { config, context in
             try DynamicsEnsemble(config: config, context: context)
         }
+    }
+    registry.models.register("latent", summary: "latent model from pixels: encoder, latent dynamics, decoder, reward head (planning.reward \"learned\")",
+                             config: LatentModelConfig.self) { config, context in
+        try LatentModel(config: config, context: context)
     }
 }
