@@ -18,8 +18,8 @@ import MBRLCore
 /// the encoder too.
 ///
 /// ```swift
-/// var config = LatentModelConfig()          // 16-d latent, 2 x 256 encoder/decoder, k = 1
-/// config.multiStepLength = 4
+/// var config = LatentModelConfig()          // 16-d latent, 2 x 256 encoder/decoder, k = 3
+/// config.multiStepLength = 5
 /// config.stochasticEncoder = true
 /// let decoded = try JSONDecoder().decode(LatentModelConfig.self, from: Data("""
 ///     {"latentSize": 8, "encoderHiddenSizes": [128], "rewardWeight": 5}
@@ -72,8 +72,9 @@ public struct LatentModelConfig: DocumentedConfig, Equatable {
     public var stochasticEncoder: Bool = false
     /// The weight of the KL term (stochastic encoder only). Default 0.1.
     public var klWeight: Float = 0.1
-    /// Steps `k` the latent dynamics is rolled open loop in the loss. Default 1.
-    public var multiStepLength: Int = 1
+    /// Steps `k` the latent dynamics is rolled open loop in the loss (1 is the one-step loss).
+    /// Default 3.
+    public var multiStepLength: Int = 3
     /// Whether the latent-prediction target `enc(o_{t+1})` passes gradient to the encoder:
     /// `stop` (default) or `through`.
     public var latentTargetGradient: LatentTargetGradient = .stop
