@@ -9,8 +9,11 @@ random steps, as `mbrl-run bench pets` counts training episodes), the wall time 
 `pets.train` (random steps, model fits and planning included), the episode returns, and the peak
 resident memory of the process.
 
+With --max-seconds it stops, unsolved, at the first episode end after that many seconds
+("stopped_by_time_limit": true): enough to show it takes longer than a given multiple of ours.
+
 Usage: python scripts/pets_mbrl_lib_to_solve.py [--seed S] [--threads T] [--target R]
-                                               [--max-steps N] [--work-dir DIR]
+                                               [--max-steps N] [--max-seconds S] [--work-dir DIR]
 Needs mbrl-lib and PyTorch: ../shared/anchors/setup_venv.sh builds /tmp/anchorvenv.
 """
 import argparse
@@ -38,6 +41,10 @@ class Solved(Exception):
     """Raised from the results logger once an episode reaches the target return."""
 
 
+class OutOfTime(Exception):
+    """Raised from the results logger at the first episode end after --max-seconds."""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -45,6 +52,8 @@ def main():
     parser.add_argument("--target", type=float, default=200.0)
     parser.add_argument("--max-steps", type=int, default=4000,
                         help="environment steps after the random ones before giving up")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop at the first episode end after this many seconds, unsolved")
     parser.add_argument("--work-dir", default=None)
     arguments = parser.parse_args()
 
@@ -84,21 +93,25 @@ def main():
             steps.append(int(data["env_step"]))
             if returns[-1] >= arguments.target:
                 raise Solved()
+            if arguments.max_seconds is not None and time.perf_counter() - started > arguments.max_seconds:
+                raise OutOfTime()
 
     mbrl.util.Logger.log_data = log_data
     started = time.perf_counter()
-    solved = False
+    solved, out_of_time = False, False
     try:
         pets.train(environment, termination_fns.cartpole, reward_fns.cartpole, cfg, silent=False, work_dir=work_dir)
     except Solved:
         solved = True
+    except OutOfTime:
+        out_of_time = True
     wall = time.perf_counter() - started
     initial_steps = int(cfg.algorithm.initial_exploration_steps)
     print(json.dumps({
         "system": "mbrl-lib", "seed": arguments.seed, "target": arguments.target,
         "solved_episode": len(returns) if solved else None, "wall_seconds": wall,
         "environment_steps": initial_steps + (steps[-1] if steps else 0),
-        "training_returns": returns, "threads": arguments.threads,
+        "training_returns": returns, "threads": arguments.threads, "stopped_by_time_limit": out_of_time,
         "peak_resident_megabytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 

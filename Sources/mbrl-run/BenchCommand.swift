@@ -10,6 +10,7 @@ enum BenchCommand {
         mbrl-run bench train [--epochs N] [--threads N]                (ensemble training throughput)
         mbrl-run bench plan [--actions N] [--scaling] ...               (seconds per PETS action)
         mbrl-run bench pets [RECIPE] [--seed S] [--target R] ...         (a whole PETS run to its first solved episode)
+        mbrl-run bench latent [RECIPE] [--updates N] [--variants LIST] ... (MLP against convolutional latent encoders)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -34,7 +35,8 @@ enum BenchCommand {
         case "train": try TrainBenchmark.main(Array(arguments.dropFirst())); return
         case "plan": try PlanBenchmark.main(Array(arguments.dropFirst())); return
         case "pets": try PetsBenchmark.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets")
+        case "latent": try LatentBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)

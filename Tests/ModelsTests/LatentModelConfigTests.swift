@@ -78,6 +78,10 @@ import Testing
         let documented = LatentModelConfig.keyDocumentation()
         #expect(documented.count == LatentModelConfig.keyDescriptions.count)
         #expect(documented.allSatisfy { !$0.summary.isEmpty }, "\(documented.filter { $0.summary.isEmpty }.map(\.name))")
+        // Float keys with whole-number defaults are numbers; Int keys are integers.
+        let types = Dictionary(uniqueKeysWithValues: documented.map { ($0.name, $0.type) })
+        #expect(types["rewardWeight"] == "number" && types["klWeight"] == "number" && types["latentSize"] == "integer",
+                "\(types)")
         let registry = ComponentRegistry()
         registerModels(in: registry)
         let info = try #require(registry.models.info("latent"))

@@ -18,12 +18,23 @@ public protocol DocumentedConfig: Codable, Sendable {
 
 extension DocumentedConfig {
     /// Each key with its JSON type, default and description, sorted by key.
+    ///
+    /// The type is the default's JSON kind, except that a whole-number default of a `Float` or
+    /// `Double` property (found by the key's name) is a `"number"`, not an `"integer"`.
     public static func keyDocumentation() -> [ComponentRegistry.KeyDocumentation] {
         let defaults = ((try? JSONValue(encoding: Self.defaults)) ?? .object([:])).objectMembers
         let keys = Set(defaults.keys).union(keyDescriptions.keys).sorted()
+        let properties = Mirror(reflecting: Self.defaults).children
         return keys.map { key in
             let value = defaults[key] ?? .null
-            return .init(name: key, type: value.kindName, defaultValue: value, summary: keyDescriptions[key] ?? "")
+            var type = value.kindName
+            if case .number = value, let property = properties.first(where: { $0.label == key }) {
+                switch property.value {
+                case is Float, is Double, is Float?, is Double?: type = "number"
+                default: break
+                }
+            }
+            return .init(name: key, type: type, defaultValue: value, summary: keyDescriptions[key] ?? "")
         }
     }
 }
