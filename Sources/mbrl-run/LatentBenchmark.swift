@@ -13,13 +13,15 @@ import Models
 /// actions taken, and the reward error of the open-loop predictions; with the training time.
 enum LatentBenchmark {
     static let help = """
-        mbrl-run bench latent [RECIPE] [--episodes N] [--held-out N] [--updates N] [--steps K]
-                              [--variants LIST] [--seed S] [--threads N] [--json]
+        mbrl-run bench latent [RECIPE] [--episodes N] [--held-out N] [--updates N | --seconds S]
+                              [--steps K] [--variants LIST] [--seed S] [--threads N] [--json]
 
         Trains the latent model of RECIPE (default recipes/latent-pointmass-pixels.json) in
         several encoder/decoder variants on the same N random-action episodes (default 20) of the
         recipe's environment, for the same number of gradient steps (default 1500, batches and
-        loss as the recipe says), and scores each on held-out random episodes (default 5):
+        loss as the recipe says) or, with --seconds, for the same training time (steps in chunks
+        of 100 until S seconds have passed), and scores each on held-out random episodes
+        (default 5):
 
           reconstruction   mean squared error per pixel of dec(enc(o)) against o
           prediction@t     the same for dec(s_t), s_0 = enc(o_0), rolled open loop t steps with
@@ -27,6 +29,7 @@ enum LatentBenchmark {
           reward RMSE      root mean squared error of the open-loop rewards over the K steps
           baseline         the per-pixel variance of the held-out frames (predicting their mean
                            image scores this)
+          first/last loss  the mean training loss of the first and of the last 100 updates
 
         --variants takes names from: mlp (no convolutions), conv-encoder (two 32-channel
         convolutions before the encoder MLP), conv (those and two transposed convolutions after
@@ -54,7 +57,15 @@ enum LatentBenchmark {
         var parsed = try CommandArguments(arguments, flagNames: ["json"])
         let episodes = try parsed.integer("episodes", default: 20, range: 1...100_000)
         let heldOut = try parsed.integer("held-out", default: 5, range: 1...100_000)
+        let updatesGiven = parsed.string("updates") != nil
         let updates = try parsed.integer("updates", default: 1500, range: 1...10_000_000)
+        let budget = try parsed.numbers("seconds")?.first
+        if let budget, !(budget > 0 && budget.isFinite) {
+            throw UsageError("--seconds takes a positive number of seconds, got \(budget)")
+        }
+        if budget != nil && updatesGiven {
+            throw UsageError("--updates and --seconds both set the training budget; give one of them")
+        }
         let steps = try parsed.integer("steps", default: 10, range: 1...1000)
         let threads = try parsed.integer("threads", default: 0, range: 0...1024)
         let seedText = parsed.string("seed")
@@ -89,14 +100,16 @@ enum LatentBenchmark {
         let evaluation = try collect(episodes: heldOut, from: &environment, generator: &generator)
         let baseline = LatentModelScores.pixelVariance(of: evaluation)
 
-        modelSettings["maxUpdatesPerFit"] = .number(Double(updates))
+        let chunk = budget == nil ? updates : 100
+        modelSettings["maxUpdatesPerFit"] = .number(Double(chunk))
         modelSettings["epochs"] = .number(100_000)
         if !json {
             print("\(recipe.name): \(environment.id), \(training.count) training transitions (\(episodes) random episodes), "
-                  + "\(evaluation.count) held out (\(heldOut) episodes), \(updates) updates per variant, \(GEMM.defaultThreadCount) threads")
+                  + "\(evaluation.count) held out (\(heldOut) episodes), "
+                  + (budget.map { "\(String(format: "%g", $0)) s of training" } ?? "\(updates) updates") + " per variant, \(GEMM.defaultThreadCount) threads")
             print("baseline (per-pixel variance of the held-out frames): \(format(baseline))")
-            print("| variant | parameters | train s | updates/s | first-epoch loss | last-epoch loss | reconstruction | prediction@1 | prediction@5 | prediction@\(steps) | reward RMSE |")
-            print("| --- " + String(repeating: "| ---: ", count: 10) + "|")
+            print("| variant | parameters | train s | updates/s | updates | first loss | last loss | reconstruction | prediction@1 | prediction@5 | prediction@\(steps) | reward RMSE |")
+            print("| --- " + String(repeating: "| ---: ", count: 11) + "|")
         }
         var lines: [String] = []
         for variant in chosen {
@@ -111,19 +124,22 @@ enum LatentBenchmark {
             }
             var trainingGenerator = RandomGenerator(seed: recipe.seed, stream: 3)
             let clock = ContinuousClock()
-            var result: LatentTrainingResult?
-            let elapsed = try clock.measure {
-                result = try model.train(on: training, generator: &trainingGenerator, onUpdate: { _, _ in })
-            }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            var losses: [Double] = []
+            let started = clock.now
+            var seconds = 0.0
+            repeat {
+                try model.train(on: training, generator: &trainingGenerator, onUpdate: { _, terms in losses.append(Double(terms.total)) })
+                let elapsed = clock.now - started
+                seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            } while seconds < (budget ?? 0)
             let scores = try LatentModelScores(model: model, buffer: evaluation, steps: steps)
-            let doneUpdates = result?.updates ?? 0
-            let first = Double(result?.firstEpochTerms.total ?? .nan), last = Double(result?.lastEpochTerms.total ?? .nan)
+            let doneUpdates = losses.count
+            let first = mean(losses.prefix(100)), last = mean(losses.suffix(100))
             let predictionAt = { (step: Int) -> Double in scores.prediction[min(step, scores.prediction.count) - 1] }
             if json {
                 let fields = [
                     "\"variant\": \"\(variant.name)\"", "\"parameters\": \(model.parameterCount)", "\"updates\": \(doneUpdates)",
-                    "\"train_seconds\": \(seconds)", "\"first_epoch_loss\": \(first)", "\"last_epoch_loss\": \(last)",
+                    "\"train_seconds\": \(seconds)", "\"first_loss\": \(first)", "\"last_loss\": \(last)",
                     "\"reconstruction\": \(scores.reconstruction)",
                     "\"prediction\": [\(scores.prediction.map { String($0) }.joined(separator: ", "))]",
                     "\"reward_rmse\": \(scores.rewardRootMeanSquare)", "\"baseline\": \(baseline)",
@@ -133,7 +149,7 @@ enum LatentBenchmark {
                 print(lines.last ?? "")
             } else {
                 print("| \(variant.name) | \(model.parameterCount) | \(String(format: "%.1f", seconds)) | "
-                      + "\(String(format: "%.1f", Double(doneUpdates) / seconds)) | \(format(first)) | \(format(last)) | "
+                      + "\(String(format: "%.1f", Double(doneUpdates) / seconds)) | \(doneUpdates) | \(format(first)) | \(format(last)) | "
                       + "\(format(scores.reconstruction)) | \(format(predictionAt(1))) | \(format(predictionAt(5))) | "
                       + "\(format(predictionAt(steps))) | \(format(scores.rewardRootMeanSquare)) |")
             }
@@ -162,6 +178,10 @@ enum LatentBenchmark {
             }
         }
         return buffer
+    }
+
+    static func mean(_ values: ArraySlice<Double>) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
 
     static func format(_ value: Double) -> String { String(format: value.magnitude < 0.01 ? "%.5f" : "%.4f", value) }
