@@ -15,6 +15,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// Random steps collected before the first fit, over as many episodes as it takes (the last
     /// one cut at exactly this many, as mbrl-lib's `initial_exploration_steps`); 0 for none.
     public var explorationSteps = 0
+
+    /// The exploration episodes when their number is fixed (`explorationSteps` is 0), for
+    /// progress lines; nil when the step count decides.
+    var explorationEpisodesTotal: Int? { explorationSteps == 0 ? explorationEpisodes : nil }
     /// Planned (or policy) episodes after exploration.
     public var episodes = 10
     /// Stop after this many environment steps in all (exploration included); 0 for no limit.

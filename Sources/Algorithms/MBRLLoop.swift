@@ -214,7 +214,7 @@ public final class MBRLLoop {
                 wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             try recorder.append(record)
             let secondsLeft = secondsPerStep.map { $0 * Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder))) }
-            progress.finished(record, of: loop.episodes, secondsLeft: secondsLeft)
+            progress.finished(record, of: isExploration ? loop.explorationEpisodesTotal : loop.episodes, secondsLeft: secondsLeft)
             if !isExploration, let target = loop.stopAtReturn, outcome.episodeReturn >= target {
                 position.reachedStopReturn = true
                 progress.note("training episode \(episodeNumber) reached the return \(outcome.episodeReturn) >= stopAtReturn \(target); stopping")
@@ -222,7 +222,7 @@ public final class MBRLLoop {
 
             // MARK: Evaluate
             if !isExploration, loop.evaluationEpisodes > 0, episodeNumber % loop.evaluateEvery == 0 {
-                for _ in 0..<loop.evaluationEpisodes {
+                for evaluationIndex in 0..<loop.evaluationEpisodes {
                     let evaluation = try runEpisode(explore: false, evaluate: true, seed: evaluationSeedGenerator.next(),
                                                     progress: progress, episodeNumber: episodeNumber, secondsPerStep: nil, stepsLeft: 0)
                     let evaluationRecord = EpisodeRecord(
@@ -232,7 +232,8 @@ public final class MBRLLoop {
                         planningSecondsPerAction: evaluation.planningSecondsPerAction,
                         wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
                     try recorder.append(evaluationRecord)
-                    progress.finished(evaluationRecord, of: loop.episodes, secondsLeft: nil)
+                    progress.finished(evaluationRecord, of: loop.episodes, evaluation: (evaluationIndex + 1, loop.evaluationEpisodes),
+                                     secondsLeft: nil)
                 }
             }
 

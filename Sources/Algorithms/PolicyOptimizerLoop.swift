@@ -131,14 +131,14 @@ public final class PolicyOptimizerLoop {
                 validationScore: position.lastReport?.validationScore, planningSecondsPerAction: outcome.improvementSecondsPerStep,
                 wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             try recorder.append(record)
-            progress.finished(record, of: loop.episodes, secondsLeft: nil)
+            progress.finished(record, of: isExploration ? loop.explorationEpisodesTotal : loop.episodes, secondsLeft: nil)
             if !isExploration, let target = loop.stopAtReturn, outcome.episodeReturn >= target {
                 position.reachedStopReturn = true
                 progress.note("training episode \(episodeNumber) reached the return \(outcome.episodeReturn) >= stopAtReturn \(target); stopping")
             }
 
             if !isExploration, loop.evaluationEpisodes > 0, episodeNumber % loop.evaluateEvery == 0 {
-                for _ in 0..<loop.evaluationEpisodes {
+                for evaluationIndex in 0..<loop.evaluationEpisodes {
                     let evaluation = try runEpisode(explore: false, evaluate: true, seed: evaluationSeedGenerator.next(),
                                                     progress: progress, episodeNumber: episodeNumber)
                     let evaluationRecord = EpisodeRecord(
@@ -147,7 +147,8 @@ public final class PolicyOptimizerLoop {
                         trainingLoss: position.lastReport?.trainingLoss, validationScore: position.lastReport?.validationScore,
                         planningSecondsPerAction: 0, wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
                     try recorder.append(evaluationRecord)
-                    progress.finished(evaluationRecord, of: loop.episodes, secondsLeft: nil)
+                    progress.finished(evaluationRecord, of: loop.episodes, evaluation: (evaluationIndex + 1, loop.evaluationEpisodes),
+                                     secondsLeft: nil)
                 }
             }
 

@@ -25,11 +25,16 @@ final class ProgressReporter {
         FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
     }
 
-    /// A finished episode.
-    func finished(_ record: EpisodeRecord, of totalEpisodes: Int, secondsLeft: Double?) {
+    /// A finished episode: "episode 6/30 training", "episode 3/10 exploration" (the count
+    /// left out when `totalEpisodes` is nil), or "evaluation 2/20 after episode 30" when
+    /// `evaluation` gives the evaluation episode's index and count.
+    func finished(_ record: EpisodeRecord, of totalEpisodes: Int?, evaluation: (index: Int, count: Int)? = nil,
+                  secondsLeft: Double?) {
         guard mode != .quiet else { return }
         let left = secondsLeft.map { ", about \(ProgressReporter.duration($0)) left" } ?? ""
-        var text = "episode \(record.episode)/\(totalEpisodes) \(record.phase): return \(String(format: "%.2f", record.episodeReturn)), length \(record.length), steps \(record.totalSteps)"
+        let position = evaluation.map { "evaluation \($0.index)/\($0.count) after episode \(record.episode)" }
+            ?? "episode \(record.episode)\(totalEpisodes.map { "/\($0)" } ?? "") \(record.phase)"
+        var text = "\(position): return \(String(format: "%.2f", record.episodeReturn)), length \(record.length), steps \(record.totalSteps)"
         if let loss = record.trainingLoss { text += ", model loss \(String(format: "%.4g", loss))" }
         if record.planningSecondsPerAction > 0 { text += ", \(String(format: "%.3f", record.planningSecondsPerAction)) s/action" }
         text += left
