@@ -213,7 +213,9 @@ public final class MBRLLoop {
                 planningSecondsPerAction: outcome.planningSecondsPerAction,
                 wallSeconds: position.wallSecondsBefore + Date().timeIntervalSince(started))
             try recorder.append(record)
-            let secondsLeft = secondsPerStep.map { $0 * Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder))) }
+            let trainingEpisodesLeft = Double(loop.episodes - position.trainingEpisodesDone)
+            let secondsLeft = secondsPerTrainingEpisode(recorder).map { $0 * trainingEpisodesLeft }
+                ?? secondsPerStep.map { $0 * trainingEpisodesLeft * Double(max(1, meanEpisodeLength(recorder))) }
             progress.finished(record, of: isExploration ? loop.explorationEpisodesTotal : loop.episodes, secondsLeft: secondsLeft)
             if !isExploration, let target = loop.stopAtReturn, outcome.episodeReturn >= target {
                 position.reachedStopReturn = true
@@ -356,6 +358,14 @@ public final class MBRLLoop {
             try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
                                             to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
         }
+    }
+
+    /// The mean wall time between the ends of the last four training episodes (model fits
+    /// included, which dominate with some models), or nil before two have ended.
+    func secondsPerTrainingEpisode(_ recorder: RunRecorder) -> Double? {
+        let ends = recorder.records.filter { $0.phase == "training" }.suffix(4).map(\.wallSeconds)
+        guard ends.count >= 2, let first = ends.first, let last = ends.last, last > first else { return nil }
+        return (last - first) / Double(ends.count - 1)
     }
 
     /// The mean length of recent training episodes (exploration episodes when there are none
