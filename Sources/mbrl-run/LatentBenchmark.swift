@@ -161,21 +161,8 @@ enum LatentBenchmark {
                         generator: inout RandomGenerator) throws -> ReplayBuffer {
         var buffer = ReplayBuffer(capacity: 1_000_000, observationSize: environment.observationSize,
                                   actionSize: environment.actionSize)
-        let policy = RandomPolicy(actionSpace: environment.actionSpace)
         for _ in 0..<count {
-            var observation = try environment.reset(seed: generator.next())
-            var length = 0
-            while true {
-                let action = try policy.action(for: observation, mode: .exploration, generator: &generator)
-                let step = try environment.step(action)
-                try buffer.append(Transition(observation: observation, action: action, step: step))
-                observation = step.observation
-                length += 1
-                if step.terminated || step.truncated { break }
-                guard length < 100_000 else {
-                    throw UsageError("\(environment.id) ran 100000 steps without ending an episode; bench latent needs a time limit")
-                }
-            }
+            try buffer.appendRandomEpisode(from: &environment, resetSeed: generator.next(), generator: &generator)
         }
         return buffer
     }

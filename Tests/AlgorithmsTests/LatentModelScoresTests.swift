@@ -13,16 +13,8 @@ import Testing
         var environment = try EnvironmentCatalog.make("PendulumPixels-v1", seed: seed)
         var buffer = ReplayBuffer(capacity: 100_000, observationSize: environment.observationSize, actionSize: environment.actionSize)
         var generator = RandomGenerator(seed: seed)
-        let policy = RandomPolicy(actionSpace: environment.actionSpace)
         for episode in 0..<count {
-            var observation = try environment.reset(seed: seed * 100 + UInt64(episode))
-            while true {
-                let action = try policy.action(for: observation, mode: .exploration, generator: &generator)
-                let step = try environment.step(action)
-                try buffer.append(Transition(observation: observation, action: action, step: step))
-                observation = step.observation
-                if step.terminated || step.truncated { break }
-            }
+            try buffer.appendRandomEpisode(from: &environment, resetSeed: seed * 100 + UInt64(episode), generator: &generator)
         }
         return buffer
     }

@@ -12,14 +12,7 @@ import Testing
         var buffer = ReplayBuffer(capacity: 10_000, observationSize: environment.observationSize, actionSize: environment.actionSize)
         var generator = RandomGenerator(seed: seed, stream: 1)
         for episode in 0..<episodes {
-            var observation = try environment.reset(seed: seed &* 100 &+ UInt64(episode))
-            while true {
-                let action = environment.actionSpace.sample(using: &generator)
-                let step = try environment.step(action)
-                try buffer.append(Transition(observation: observation, action: action, step: step))
-                observation = step.observation
-                if step.isDone { break }
-            }
+            try buffer.appendRandomEpisode(from: &environment, resetSeed: seed &* 100 &+ UInt64(episode), generator: &generator)
         }
         return buffer
     }

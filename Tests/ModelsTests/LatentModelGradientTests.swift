@@ -47,27 +47,8 @@ enum LatentTestData {
     static func compare(analytic: [Matrix], at point: [Matrix], entriesPerMatrix: Int, step: Float,
                         generator: inout RandomGenerator,
                         function: ([Matrix]) throws -> Double) rethrows -> (cosine: Double, worst: Double, checked: Int) {
-        var numeric: [Double] = [], exact: [Double] = []
-        for index in point.indices where point[index].count > 0 {
-            for _ in 0..<min(entriesPerMatrix, point[index].count) {
-                let entry = generator.nextInt(below: point[index].count)
-                var plus = point, minus = point
-                plus[index].withUnsafeMutableBufferPointer { $0[entry] += step }
-                minus[index].withUnsafeMutableBufferPointer { $0[entry] -= step }
-                let h = Double(plus[index].values[entry]) - Double(minus[index].values[entry])
-                numeric.append((try function(plus) - function(minus)) / h)
-                exact.append(Double(analytic[index].values[entry]))
-            }
-        }
-        var dot = 0.0, numericNorm = 0.0, exactNorm = 0.0, worst = 0.0
-        for index in numeric.indices {
-            dot += numeric[index] * exact[index]
-            numericNorm += numeric[index] * numeric[index]
-            exactNorm += exact[index] * exact[index]
-        }
-        let scale = (exactNorm / Double(max(exact.count, 1))).squareRoot()
-        for index in numeric.indices { worst = max(worst, abs(numeric[index] - exact[index]) / max(scale, 1e-9)) }
-        return (dot / max((numericNorm * exactNorm).squareRoot(), 1e-30), worst, numeric.count)
+        try NeuralModelTestSupport.compare(analytic: analytic, at: point, entriesPerMatrix: entriesPerMatrix, step: step,
+                                           generator: &generator, measuredStep: true, scaleFloor: 1e-9, function: function)
     }
 }
 

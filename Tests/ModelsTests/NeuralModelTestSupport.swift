@@ -72,6 +72,16 @@ enum NeuralModelTestSupport {
     static func compare(analytic: [Matrix], at point: [Matrix], entriesPerMatrix: Int, step: Float,
                         generator: inout RandomGenerator,
                         function: ([Matrix]) throws -> Float) rethrows -> (cosine: Double, worst: Double, checked: Int) {
+        try compare(analytic: analytic, at: point, entriesPerMatrix: entriesPerMatrix, step: step, generator: &generator,
+                    measuredStep: false, scaleFloor: 1e-6, function: { Double(try function($0)) })
+    }
+
+    /// The comparison behind both overloads: `measuredStep` divides by the difference of the
+    /// perturbed `Float` entries (exact in `Double`) rather than `2 * step`, and `scaleFloor`
+    /// bounds the gradient scale the worst error is relative to.
+    static func compare(analytic: [Matrix], at point: [Matrix], entriesPerMatrix: Int, step: Float,
+                        generator: inout RandomGenerator, measuredStep: Bool, scaleFloor: Double,
+                        function: ([Matrix]) throws -> Double) rethrows -> (cosine: Double, worst: Double, checked: Int) {
         var numeric: [Double] = [], exact: [Double] = []
         for index in point.indices where point[index].count > 0 {
             for _ in 0..<min(entriesPerMatrix, point[index].count) {
@@ -79,7 +89,8 @@ enum NeuralModelTestSupport {
                 var plus = point, minus = point
                 plus[index].withUnsafeMutableBufferPointer { $0[entry] += step }
                 minus[index].withUnsafeMutableBufferPointer { $0[entry] -= step }
-                numeric.append((Double(try function(plus)) - Double(try function(minus))) / Double(2 * step))
+                let h = measuredStep ? Double(plus[index].values[entry]) - Double(minus[index].values[entry]) : Double(2 * step)
+                numeric.append((try function(plus) - function(minus)) / h)
                 exact.append(Double(analytic[index].values[entry]))
             }
         }
@@ -91,7 +102,7 @@ enum NeuralModelTestSupport {
         }
         let scale = (exactNorm / Double(max(exact.count, 1))).squareRoot()
         for index in numeric.indices {
-            worst = max(worst, abs(numeric[index] - exact[index]) / max(scale, 1e-6))
+            worst = max(worst, abs(numeric[index] - exact[index]) / max(scale, scaleFloor))
         }
         return (dot / max((numericNorm * exactNorm).squareRoot(), 1e-30), worst, numeric.count)
     }
