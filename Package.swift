@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Planners", targets: ["Planners"]),
         .library(name: "Algorithms", targets: ["Algorithms"]),
+        .library(name: "MBRLTesting", targets: ["MBRLTesting"]),
         .executable(name: "mbrl-run", targets: ["mbrl-run"]),
     ],
     targets: [
@@ -52,6 +53,7 @@ let package = Package(
             dependencies: ["MBRLCore", "Models", "Planners"],
             swiftSettings: optimisedSettings
         ),
+        .target(name: "MBRLTesting", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
         .executableTarget(
             name: "mbrl-run",
             dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
@@ -64,16 +66,16 @@ let package = Package(
             exclude: ["pendulum-constant-torque.json"],
             swiftSettings: optimisedSettings
         ),
-        .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore"], swiftSettings: optimisedSettings),
+        .testTarget(name: "MBRLCoreTests", dependencies: ["MBRLCore", "MBRLTesting"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "AlgorithmsTests",
-            dependencies: ["MBRLCore", "Envs", "Models", "Planners", "Algorithms"],
+            dependencies: ["MBRLCore", "MBRLTesting", "Envs", "Models", "Planners", "Algorithms"],
             swiftSettings: optimisedSettings
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "Models", "Envs"], swiftSettings: optimisedSettings),
+        .testTarget(name: "ModelsTests", dependencies: ["MBRLCore", "MBRLTesting", "Models", "Envs"], swiftSettings: optimisedSettings),
         .testTarget(
             name: "PlannersTests",
-            dependencies: ["MBRLCore", "Planners", "Models", "Envs"],
+            dependencies: ["MBRLCore", "MBRLTesting", "Planners", "Models", "Envs"],
             swiftSettings: optimisedSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import MBRLCore
+import MBRLTesting
 import Testing
 
 /// Convolution and transposed convolution: the window sweep against direct sums, the patch

@@ -1,5 +1,6 @@
 import Foundation
 import MBRLCore
+import MBRLTesting
 import Testing
 
 @Suite struct EnsembleLayerTests {

@@ -1,5 +1,6 @@
 import Envs
 import MBRLCore
+import MBRLTesting
 import Models
 
 /// Data and finite-difference helpers for the neural dynamics model tests.
@@ -66,45 +67,21 @@ enum NeuralModelTestSupport {
         return buffer
     }
 
-    /// Compares analytic gradients with central differences of `function` at `entries` random
-    /// entries of each matrix. Returns the cosine similarity of the sampled vectors and the
-    /// worst entry's error relative to the gradient scale.
+    /// See `SampledGradientComparison.compare` (MBRLTesting).
     static func compare(analytic: [Matrix], at point: [Matrix], entriesPerMatrix: Int, step: Float,
                         generator: inout RandomGenerator,
                         function: ([Matrix]) throws -> Float) rethrows -> (cosine: Double, worst: Double, checked: Int) {
-        try compare(analytic: analytic, at: point, entriesPerMatrix: entriesPerMatrix, step: step, generator: &generator,
-                    measuredStep: false, scaleFloor: 1e-6, function: { Double(try function($0)) })
+        try SampledGradientComparison.compare(analytic: analytic, at: point, entriesPerMatrix: entriesPerMatrix, step: step,
+                                              generator: &generator, function: function)
     }
 
-    /// The comparison behind both overloads: `measuredStep` divides by the difference of the
-    /// perturbed `Float` entries (exact in `Double`) rather than `2 * step`, and `scaleFloor`
-    /// bounds the gradient scale the worst error is relative to.
+    /// See `SampledGradientComparison.compare` (MBRLTesting).
     static func compare(analytic: [Matrix], at point: [Matrix], entriesPerMatrix: Int, step: Float,
                         generator: inout RandomGenerator, measuredStep: Bool, scaleFloor: Double,
                         function: ([Matrix]) throws -> Double) rethrows -> (cosine: Double, worst: Double, checked: Int) {
-        var numeric: [Double] = [], exact: [Double] = []
-        for index in point.indices where point[index].count > 0 {
-            for _ in 0..<min(entriesPerMatrix, point[index].count) {
-                let entry = generator.nextInt(below: point[index].count)
-                var plus = point, minus = point
-                plus[index].withUnsafeMutableBufferPointer { $0[entry] += step }
-                minus[index].withUnsafeMutableBufferPointer { $0[entry] -= step }
-                let h = measuredStep ? Double(plus[index].values[entry]) - Double(minus[index].values[entry]) : Double(2 * step)
-                numeric.append((try function(plus) - function(minus)) / h)
-                exact.append(Double(analytic[index].values[entry]))
-            }
-        }
-        var dot = 0.0, numericNorm = 0.0, exactNorm = 0.0, worst = 0.0
-        for index in numeric.indices {
-            dot += numeric[index] * exact[index]
-            numericNorm += numeric[index] * numeric[index]
-            exactNorm += exact[index] * exact[index]
-        }
-        let scale = (exactNorm / Double(max(exact.count, 1))).squareRoot()
-        for index in numeric.indices {
-            worst = max(worst, abs(numeric[index] - exact[index]) / max(scale, scaleFloor))
-        }
-        return (dot / max((numericNorm * exactNorm).squareRoot(), 1e-30), worst, numeric.count)
+        try SampledGradientComparison.compare(analytic: analytic, at: point, entriesPerMatrix: entriesPerMatrix, step: step,
+                                              generator: &generator, measuredStep: measuredStep, scaleFloor: scaleFloor,
+                                              function: function)
     }
 }
 

@@ -7,17 +7,11 @@
 /// var writer = CheckpointWriter()
 /// try model.write(to: &writer, prefix: "model")
 /// ```
-public protocol TrainableDynamicsModel: DynamicsModel {
+public protocol TrainableDynamicsModel: DynamicsModel, Checkpointable {
     /// Fits the model to every transition in `buffer` (continuing from the current weights) and
     /// reports how it went. Throws, keeping the previous weights, when the data or the loss is
     /// not finite.
     mutating func train(on buffer: ReplayBuffer, generator: inout RandomGenerator) throws -> ModelTrainingReport
-
-    /// Adds the model's weights and settings to a checkpoint under names starting with `prefix`.
-    func write(to writer: inout CheckpointWriter, prefix: String) throws
-
-    /// Restores what `write` stored; throws when the checkpoint was made for another shape.
-    mutating func read(from checkpoint: Checkpoint, prefix: String) throws
 }
 
 /// What one model fit reports to the loop's log.
