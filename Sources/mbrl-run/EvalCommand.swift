@@ -8,8 +8,8 @@ enum EvalCommand {
         mbrl-run eval DIR [--episodes N] [--seed S]
 
         Loads the run in DIR (its recipe.json and the model or the policy optimizer's state in
-        checkpoint.mbrl) and plays N evaluation episodes (default 5), planning (or acting with the
-        policy) without exploration; prints one line per episode and the mean return.
+        checkpoint.mbrl) and plays N evaluation episodes (default 5), acting with the recipe's
+        evaluation agent (the planner or the policy) without exploration; prints one line per episode and the mean return.
         """
 
     static func main(_ arguments: [String]) throws {
@@ -22,14 +22,8 @@ enum EvalCommand {
         let directory = URL(fileURLWithPath: path)
         var recipe = try Recipe.load(from: directory.appendingPathComponent("recipe.json"))
         recipe.output.directory = directory.path
-        let records: [EpisodeRecord]
-        if recipe.policyOptimizer != nil {
-            let loop = try PolicyOptimizerLoop(recipe: recipe, registry: makeRegistry())
-            records = try loop.evaluateSaved(directory: directory, episodes: episodes, seed: UInt64(seed))
-        } else {
-            let loop = try MBRLLoop(recipe: recipe, registry: makeRegistry())
-            records = try loop.evaluateSaved(directory: directory, episodes: episodes, seed: UInt64(seed))
-        }
+        let records = try MBRLLoop(recipe: recipe, registry: makeRegistry())
+            .evaluateSaved(directory: directory, episodes: episodes, seed: UInt64(seed))
         let mean = records.map(\.episodeReturn).reduce(0, +) / Double(records.count)
         print("mean return over \(records.count) episodes: \(String(format: "%.2f", mean))")
     }

@@ -17,7 +17,7 @@ enum RunCommand {
           --steps N           stop after N environment steps (loop.maxSteps)
           --episodes N        planned episodes (loop.episodes)
           --out DIR           run directory (output.directory)
-          --set key=value     override any recipe value, e.g. --set planner.population=500
+          --set key=value     override any recipe value, e.g. --set planner.populationSize=500
           --overwrite         replace an existing run directory's results
         """
 
@@ -39,13 +39,9 @@ enum RunCommand {
         _ = try run(recipe, registry: registry, resume: false, allowOverwrite: overwrite)
     }
 
-    /// Runs `recipe` with the loop it needs: `PolicyOptimizerLoop` for a recipe with a
-    /// `policyOptimizer`, `MBRLLoop` otherwise.
+    /// Runs `recipe` through the outer loop.
     static func run(_ recipe: Recipe, registry: ComponentRegistry, resume: Bool, allowOverwrite: Bool) throws -> RunSummary {
-        if recipe.policyOptimizer != nil {
-            return try PolicyOptimizerLoop(recipe: recipe, registry: registry).run(resume: resume, allowOverwrite: allowOverwrite)
-        }
-        return try MBRLLoop(recipe: recipe, registry: registry).run(resume: resume, allowOverwrite: allowOverwrite)
+        try MBRLLoop(recipe: recipe, registry: registry).run(resume: resume, allowOverwrite: allowOverwrite)
     }
 
     /// The recipe named by the first positional argument, with the command line's overrides.

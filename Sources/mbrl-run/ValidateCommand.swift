@@ -17,9 +17,7 @@ enum ValidateCommand {
         var parsed = try CommandArguments(arguments)
         let recipe = try RunCommand.loadRecipe(&parsed, command: "validate")
         try parsed.rejectUnknown(command: "validate")
-        let resolved = recipe.policyOptimizer != nil
-            ? try PolicyOptimizerLoop(recipe: recipe, registry: makeRegistry()).resolvedRecipe
-            : try MBRLLoop(recipe: recipe, registry: makeRegistry()).resolvedRecipe
+        let resolved = try MBRLLoop(recipe: recipe, registry: makeRegistry()).resolvedRecipe
         print(resolved.formatted())
     }
 }

@@ -49,7 +49,9 @@ struct MazeAgentSimulation {
         let transition = Transition(observation: observation, action: action, reward: result.reward,
                                     nextObservation: result.observation, terminated: result.terminated, truncated: cutOff)
         try buffer.append(transition)
-        let metrics = try optimizer.improve(after: transition, buffer: buffer, model: nil, generator: &learningGenerator)
+        let context = PolicyOptimizerContext(buffer: buffer, observationSpace: environment.observationSpace,
+                                             actionSpace: environment.actionSpace, totalSteps: buffer.totalAppended)
+        let metrics = try optimizer.improve(after: transition, context: context, generator: &learningGenerator)
         let outcome = StepOutcome(reward: Double(result.reward), updates: metrics["qUpdates"] ?? 0,
                                   endedEpisode: result.terminated || cutOff, episodeSteps: episodeSteps)
         if outcome.endedEpisode {

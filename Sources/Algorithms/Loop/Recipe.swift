@@ -1,9 +1,15 @@
 import Foundation
 import MBRLCore
 
-/// A run described as data: the environment, the model, the planner (or a policy optimizer), how
-/// plans are scored, the loop's settings, the seed and where outputs go. Every key but `environment` has a default;
-/// sizes that depend on the environment are filled in when the recipe is built.
+/// A run described as data: the environment, the model, the planner and/or a policy optimizer,
+/// who acts in which episodes, how plans are scored, the loop's settings, the seed and where
+/// outputs go. Every key but `environment` has a default; sizes that depend on the environment
+/// are filled in when the recipe is built.
+///
+/// With no `policyOptimizer`, the model defaults to `"gaussian-ensemble"` and the planner to
+/// `"cem"`. With a `policyOptimizer`, both default to none (`null`); a recipe may still name a
+/// planner, which then acts in training episodes (unless `acting.training` says otherwise) while
+/// the optimizer learns from its data.
 ///
 /// ```json
 /// {
@@ -27,11 +33,12 @@ public struct Recipe: Sendable {
     public var environment: JSONValue
     /// The dynamics model (default `"gaussian-ensemble"`).
     public var model: JSONValue
-    /// The planner (default `"cem"`); unused when the recipe has a `policyOptimizer`.
-    public var planner: JSONValue
-    /// A policy optimizer (for example `"dyna-q"`) that acts instead of a planner; the recipe then
-    /// runs with `PolicyOptimizerLoop`, and its model defaults to none (`null`).
+    /// The planner (default `"cem"` without a policy optimizer, none with one); nil for none.
+    public var planner: JSONValue?
+    /// A policy optimizer (for example `"dyna-q"`), or nil; its model defaults to none (`null`).
     public var policyOptimizer: JSONValue?
+    /// Who acts in exploration, training and evaluation episodes.
+    public var acting: ActingConfig
     /// How plans are scored through the model.
     public var planning: PlanningConfig
     /// The outer loop's settings.
@@ -40,7 +47,10 @@ public struct Recipe: Sendable {
     public var output: OutputConfig
 
     static let topLevelKeys = ["name", "description", "seed", "environment", "model", "planner", "policyOptimizer",
-                               "planning", "loop", "output"]
+                               "acting", "planning", "loop", "output"]
+
+    /// Keys of `mbrl-run maze` experiment files, which are not recipes.
+    static let mazeExperimentKeys = ["measure", "agents", "repetitions"]
 
     /// Reads the recipe at `url`, applies `overrides` (`key.path=value`, as `--set` gives them),
     /// and decodes it. Errors name the file and the JSON path.
@@ -84,6 +94,9 @@ public struct Recipe: Sendable {
         guard case .object(let members) = json else {
             throw RecipeError(path: "", message: "a recipe is a JSON object, got a \(json.kindName)")
         }
+        if members.keys.contains(where: { Recipe.mazeExperimentKeys.contains($0) }) && members["loop"] == nil {
+            throw RecipeError(path: "", message: "this is a maze experiment (it has \(Recipe.mazeExperimentKeys.filter { members[$0] != nil }.joined(separator: ", "))), not a recipe; run it with 'mbrl-run maze FILE'")
+        }
         for key in members.keys.sorted() where !Recipe.topLevelKeys.contains(key) {
             throw RecipeError(path: key, message: "unknown recipe key\(NameSuggestions.hint(for: key, in: Recipe.topLevelKeys)); valid keys: \(Recipe.topLevelKeys.joined(separator: ", "))")
         }
@@ -103,16 +116,16 @@ public struct Recipe: Sendable {
         }
         self.environment = environment
         if let optimizer = members["policyOptimizer"], optimizer != .null {
-            guard members["planner"] == nil else {
-                throw RecipeError(path: "planner", message: "a recipe acts with a planner or a policyOptimizer, not both; remove one of them")
-            }
             policyOptimizer = optimizer
             model = members["model"] ?? .null
+            planner = members["planner"].flatMap { $0 == .null ? nil : $0 }
         } else {
             policyOptimizer = nil
             model = members["model"] ?? .string("gaussian-ensemble")
+            planner = members["planner"] ?? .string("cem")
+            if planner == .null { planner = nil }
         }
-        planner = members["planner"] ?? .string("cem")
+        acting = try members["acting"].map { try ActingConfig(json: $0) } ?? ActingConfig()
         planning = try decode(PlanningConfig.self, "planning", default: PlanningConfig())
         loop = try decode(LoopConfig.self, "loop", default: LoopConfig())
         output = try decode(OutputConfig.self, "output", default: OutputConfig())

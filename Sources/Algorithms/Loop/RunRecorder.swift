@@ -13,6 +13,8 @@ public final class RunRecorder {
     public let directory: URL
     /// Episodes recorded so far.
     public private(set) var records: [EpisodeRecord] = []
+    /// The metric columns of `metrics.csv` (every metric name recorded so far, sorted).
+    public private(set) var metricNames: [String] = []
 
     public var metricsURL: URL { directory.appendingPathComponent("metrics.csv") }
     public var eventsURL: URL { directory.appendingPathComponent("events.jsonl") }
@@ -39,10 +41,11 @@ public final class RunRecorder {
                 "\(directory.path) already holds a run; resume it with 'mbrl-run run --resume \(directory.path)', start over with --overwrite, or choose another --out")
         }
         try write(Data((resolvedRecipe.formatted() + "\n").utf8), to: recipeURL)
-        try write(Data((EpisodeRecord.csvHeader + "\n").utf8), to: metricsURL)
+        try write(Data((EpisodeRecord.csvHeader(metricNames: []) + "\n").utf8), to: metricsURL)
         try write(Data(), to: eventsURL)
         try? FileManager.default.removeItem(at: checkpointURL)
         records = []
+        metricNames = []
     }
 
     /// Reloads `metrics.csv`'s records (through `events.jsonl`) and cuts both files back to the
@@ -56,18 +59,31 @@ public final class RunRecorder {
         records = try lines.prefix(count).map { try decoder.decode(EpisodeRecord.self, from: Data($0.utf8)) }
         let events = records.isEmpty ? "" : lines.prefix(count).joined(separator: "\n") + "\n"
         try write(Data(events.utf8), to: eventsURL)
-        let metrics = ([EpisodeRecord.csvHeader] + records.map(\.csvLine)).joined(separator: "\n") + "\n"
-        try write(Data(metrics.utf8), to: metricsURL)
+        metricNames = Set(records.flatMap(\.metrics.keys)).sorted()
+        try rewriteMetrics()
     }
 
-    /// Appends one episode to both files.
+    /// Appends one episode to both files. A record with a metric not seen before adds a column
+    /// to `metrics.csv` (the file is rewritten with the wider header, earlier rows left empty there).
     public func append(_ record: EpisodeRecord) throws {
         records.append(record)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(record), as: UTF8.self)
         try appendLine(json, to: eventsURL)
-        try appendLine(record.csvLine, to: metricsURL)
+        let newNames = record.metrics.keys.filter { !metricNames.contains($0) }
+        if newNames.isEmpty {
+            try appendLine(record.csvLine(metricNames: metricNames), to: metricsURL)
+        } else {
+            metricNames = (metricNames + newNames).sorted()
+            try rewriteMetrics()
+        }
+    }
+
+    /// Writes `metrics.csv` from `records` with the current metric columns.
+    private func rewriteMetrics() throws {
+        let lines = [EpisodeRecord.csvHeader(metricNames: metricNames)] + records.map { $0.csvLine(metricNames: metricNames) }
+        try write(Data((lines.joined(separator: "\n") + "\n").utf8), to: metricsURL)
     }
 
     /// Writes `summary.json` and `learning_curve.svg`.

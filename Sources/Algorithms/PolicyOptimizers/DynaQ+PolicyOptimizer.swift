@@ -6,10 +6,13 @@ extension DynaQ: PolicyOptimizer {
         config.explorationBonus > 0 || config.planUntriedActions ? "dyna-q-plus" : "dyna-q"
     }
 
-    /// Learns from `transition` (see `learn`); `buffer` and `model` are not used (Dyna-Q keeps
+    /// Learns from `transition` (see `learn`); the context is not used (Dyna-Q keeps
     /// its own table model). Returns `"qUpdates"` (Q updates this step, 1 + n) and `"tdError"`
     /// (the direct update's error).
-    public mutating func improve(after transition: Transition, buffer: ReplayBuffer, model: (any DynamicsModel)?,
+    /// Discrete actions (and discrete observations, checked when it is built).
+    public var requirements: PolicyOptimizerRequirements { [.discreteActions] }
+
+    public mutating func improve(after transition: Transition, context: PolicyOptimizerContext,
                                  generator: inout RandomGenerator) throws -> [String: Double] {
         let (state, action, nextState) = try TabularQSpaces.indices(of: transition)
         let before = updateCount

@@ -4,10 +4,13 @@ extension PrioritizedSweeping: PolicyOptimizer {
     /// `"prioritized-sweeping"`.
     public var name: String { "prioritized-sweeping" }
 
-    /// Learns from `transition` (see `learn`); `buffer` and `model` are not used (prioritized
+    /// Learns from `transition` (see `learn`); the context is not used (prioritized
     /// sweeping keeps its own table model). Returns `"qUpdates"` (the planning updates this
     /// step), `"priority"` (the real transition's) and `"queueLength"`.
-    public mutating func improve(after transition: Transition, buffer: ReplayBuffer, model: (any DynamicsModel)?,
+    /// Discrete actions (and discrete observations, checked when it is built).
+    public var requirements: PolicyOptimizerRequirements { [.discreteActions] }
+
+    public mutating func improve(after transition: Transition, context: PolicyOptimizerContext,
                                  generator: inout RandomGenerator) throws -> [String: Double] {
         let (state, action, nextState) = try TabularQSpaces.indices(of: transition)
         let before = updateCount

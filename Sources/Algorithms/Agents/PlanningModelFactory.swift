@@ -1,0 +1,48 @@
+import MBRLCore
+import Models
+import Planners
+
+/// Builds what a planner plans with from a dynamics model: a tree-search simulator for planners
+/// that step discrete actions, a linearization for iLQR, otherwise the particle-based sequence
+/// scorer (in the latent space, with the learned reward, for a latent model).
+enum PlanningModelFactory {
+    static func make(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
+                     rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
+                     planning: PlanningConfig) throws -> any PlanningModel {
+        func propagation() throws -> PropagationMode {
+            guard let mode = PropagationMode(rawValue: planning.propagation)
+                ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
+                throw RecipeError(path: "planning.propagation",
+                                  message: "unknown propagation \"\(planning.propagation)\"; valid: random-model, fixed-model, expectation")
+            }
+            return mode
+        }
+        if let latent = model as? any LatentDynamicsModel {
+            guard rewardFunction == nil else {
+                throw RecipeError(path: "planning.reward", message: "a latent model plans with its learned reward head; set planning.reward to \"learned\"")
+            }
+            guard planner.requirements.isSubset(of: [.sequenceScoring]) else {
+                throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); a latent model offers scoring action sequences (use cem, icem, mppi or random-shooting)")
+            }
+            return try latent.latentPlanningModel(actionSpace: actionSpace, particleCount: planning.particleCount,
+                                                  propagation: try propagation(), discount: planning.discount)
+        }
+        func open<M: DynamicsModel>(_ model: M) throws -> any PlanningModel {
+            if planner.requirements.contains(.discreteSimulation) {
+                return try LearnedModelSimulator(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
+                                                 terminationFunction: terminationFunction)
+            }
+            if planner.requirements.contains(.linearization) {
+                guard let rewardFunction else {
+                    throw RecipeError(path: "planning.reward", message: "iLQR needs the environment's reward function (\"environment\")")
+                }
+                return try ModelLinearization(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction)
+            }
+            return try ModelEnvironment(model: model, actionSpace: actionSpace, rewardFunction: rewardFunction,
+                                        terminationFunction: terminationFunction,
+                                        config: .init(particleCount: planning.particleCount, propagation: try propagation(),
+                                                      discount: planning.discount))
+        }
+        return try open(model)
+    }
+}

@@ -1,0 +1,41 @@
+/// What acts in the environment: the outer loop asks its agent for an action at every step and
+/// never needs to know whether a random draw, a planner, a learned policy or a saved expert
+/// answers.
+///
+/// The loop calls `reset(observation:)` at the start of every episode, `act(on:mode:generator:)`
+/// at every step (`.exploration` in exploration and training episodes, `.evaluation` in
+/// evaluation episodes), and `modelDidChange(_:)` after every model fit, so an agent that plans
+/// through the model can rebuild what it plans with.
+///
+/// ```swift
+/// struct ConstantAgent: Agent {
+///     var action: [Float]
+///     var name: String { "constant" }
+///     mutating func reset(observation: [Float]) throws {}
+///     mutating func act(on observation: [Float], mode: ActionMode,
+///                       generator: inout RandomGenerator) throws -> [Float] { action }
+/// }
+/// var agent = ConstantAgent(action: [0])
+/// var generator = RandomGenerator(seed: 0)
+/// try agent.reset(observation: [1, 0, 0])
+/// let action = try agent.act(on: [1, 0, 0], mode: .exploration, generator: &generator)
+/// ```
+public protocol Agent {
+    /// A short description for logs, for example `"planner cem"` or `"random"`.
+    var name: String { get }
+
+    /// Starts an episode whose first observation is `observation` (planners drop their plan and
+    /// warm start, latent agents fill their frame history).
+    mutating func reset(observation: [Float]) throws
+
+    /// The action to take at `observation`, in the environment's flat action layout.
+    mutating func act(on observation: [Float], mode: ActionMode, generator: inout RandomGenerator) throws -> [Float]
+
+    /// The loop's model was (re)fitted; agents that plan through it rebuild their planning model.
+    /// The default does nothing.
+    mutating func modelDidChange(_ model: any DynamicsModel) throws
+}
+
+extension Agent {
+    public mutating func modelDidChange(_ model: any DynamicsModel) throws {}
+}

@@ -1,0 +1,50 @@
+/// What a policy optimizer receives from the outer loop at every call: the real data, the
+/// fitted model, the environment's batched reward and termination functions, the spaces and the
+/// loop's counts.
+///
+/// ```swift
+/// let context = PolicyOptimizerContext(buffer: buffer, model: ensemble,
+///                                      rewardFunction: pendulum.rewardFunction,
+///                                      observationSpace: pendulum.observationSpace,
+///                                      actionSpace: pendulum.actionSpace, totalSteps: 400, modelFits: 2)
+/// let batch = context.buffer.sample(batchSize: 256, generator: &generator)
+/// ```
+public struct PolicyOptimizerContext {
+    /// Every real transition stored so far.
+    public var buffer: ReplayBuffer
+    /// The loop's model (fitted `modelFits` times), or nil when the recipe has none.
+    public var model: (any DynamicsModel)?
+    /// The environment's known reward function, when it has one.
+    public var rewardFunction: (any RewardFunction)?
+    /// The environment's known termination function, when it has one.
+    public var terminationFunction: (any TerminationFunction)?
+    /// The environment's observation space.
+    public var observationSpace: Space
+    /// The environment's action space.
+    public var actionSpace: Space
+    /// Real environment steps stored so far (exploration and training).
+    public var totalSteps: Int
+    /// Model fits so far.
+    public var modelFits: Int
+    /// Whether the step belongs to the exploration phase (before the first training episode).
+    public var isExploration: Bool
+
+    public init(buffer: ReplayBuffer, model: (any DynamicsModel)? = nil, rewardFunction: (any RewardFunction)? = nil,
+                terminationFunction: (any TerminationFunction)? = nil, observationSpace: Space, actionSpace: Space,
+                totalSteps: Int = 0, modelFits: Int = 0, isExploration: Bool = false) {
+        self.buffer = buffer
+        self.model = model
+        self.rewardFunction = rewardFunction
+        self.terminationFunction = terminationFunction
+        self.observationSpace = observationSpace
+        self.actionSpace = actionSpace
+        self.totalSteps = totalSteps
+        self.modelFits = modelFits
+        self.isExploration = isExploration
+    }
+
+    /// The model's reward gradients are available: a differentiable known reward function.
+    public var differentiableRewardFunction: (any DifferentiableRewardFunction)? {
+        rewardFunction as? any DifferentiableRewardFunction
+    }
+}
