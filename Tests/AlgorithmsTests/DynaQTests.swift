@@ -124,11 +124,13 @@ import Testing
         let transition = Transition(observation: [7], action: [3], reward: 1, nextObservation: [8], terminated: true, truncated: false)
         try buffer.append(transition)
         try direct.learn(state: 7, action: 3, reward: 1, nextState: 8, terminated: true, generator: &first)
-        let metrics = try viaProtocol.improve(after: transition, buffer: buffer, model: nil, generator: &second)
+        let context = PolicyOptimizerContext(buffer: buffer, observationSpace: .discrete(Discrete(count: 54)),
+                                             actionSpace: .discrete(Discrete(count: 4)))
+        let metrics = try viaProtocol.improve(after: transition, context: context, generator: &second)
         #expect(metrics["qUpdates"] == 6)
         #expect((viaProtocol as? DynaQ)?.qFunction == direct.qFunction)
         let bad = Transition(observation: [60], action: [0], reward: 0, nextObservation: [0], terminated: false, truncated: false)
-        #expect(throws: MBRLError.self) { try viaProtocol.improve(after: bad, buffer: buffer, model: nil, generator: &second) }
+        #expect(throws: MBRLError.self) { try viaProtocol.improve(after: bad, context: context, generator: &second) }
     }
 
     @Test func rejectsContinuousSpacesAndBadSettings() {

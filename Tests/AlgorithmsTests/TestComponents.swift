@@ -135,6 +135,7 @@ func makeTestRegistry() -> ComponentRegistry {
     registry.planners.register("test-shooting", summary: "random shooting for tests", config: TestShootingPlanner.Config.self) { config, context in
         TestShootingPlanner(config: config, actionSpace: context.actionSpace)
     }
+    registerTestPolicyOptimizers(in: registry)
     return registry
 }
 
