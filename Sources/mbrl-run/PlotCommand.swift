@@ -5,18 +5,21 @@ import MBRLCore
 /// `mbrl-run plot DIR... [--out FILE]`: learning curves of one or several runs in one SVG.
 enum PlotCommand {
     static let help = """
-        mbrl-run plot DIR... [--out FILE] [--title TEXT]
+        mbrl-run plot DIR... [--out FILE] [--title TEXT] [--metric NAME]
 
-        Draws the training returns of the runs in DIR... against environment steps. Runs of the
-        same recipe (the "name" in their recipe.json) are drawn as their mean with a band from the
-        lowest to the highest run. Writes FILE (default learning_curves.svg).
+        Draws the training returns of the runs in DIR... (or, with --metric, any column of their
+        metrics.csv: training_loss, validation_score, or a metric the policy optimizer reported
+        such as qUpdates) against environment steps. Runs of the same recipe (the "name" in their
+        recipe.json) are drawn as their mean with a band from the lowest to the highest run.
+        Writes FILE (default learning_curves.svg).
         """
 
     static func main(_ arguments: [String]) throws {
         if arguments.contains("--help") { print(help); return }
         var parsed = try CommandArguments(arguments)
         let output = parsed.string("out") ?? "learning_curves.svg"
-        let title = parsed.string("title") ?? "learning curves"
+        let metric = parsed.string("metric") ?? "return"
+        let title = parsed.string("title") ?? (metric == "return" ? "learning curves" : metric)
         try parsed.rejectUnknown(command: "plot")
         guard !parsed.positionals.isEmpty else { throw UsageError("plot needs at least one run directory") }
         var curves: [LearningCurve] = []
@@ -29,9 +32,14 @@ enum PlotCommand {
             let lines = try String(contentsOf: recorder.eventsURL, encoding: .utf8).split(separator: "\n")
             let records = try lines.map { try JSONDecoder().decode(EpisodeRecord.self, from: Data($0.utf8)) }
             let name = (try? JSONValue(parsing: String(contentsOf: recorder.recipeURL, encoding: .utf8)))?["name"]?.stringValue
-            curves.append(LearningCurve(label: name ?? directory.lastPathComponent, records: records))
+            let curve = LearningCurve(label: name ?? directory.lastPathComponent, records: records, metric: metric)
+            if curve.points.isEmpty && metric != "return" {
+                let known = Set(records.flatMap(\.metrics.keys)).sorted()
+                throw UsageError("\(path) has no training episode with the metric \"\(metric)\"\(NameSuggestions.hint(for: metric, in: EpisodeRecord.fixedColumns + known)); its metrics: \((EpisodeRecord.fixedColumns.dropFirst(2) + known).joined(separator: ", "))")
+            }
+            curves.append(curve)
         }
-        let svg = LearningCurvePlot(title: title, curves: curves).svg()
+        let svg = LearningCurvePlot(title: title, curves: curves, valueLabel: metric == "return" ? "episode return" : metric).svg()
         do {
             try svg.write(to: URL(fileURLWithPath: output), atomically: true, encoding: .utf8)
         } catch {

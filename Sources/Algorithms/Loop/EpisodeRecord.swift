@@ -29,7 +29,7 @@ public struct EpisodeRecord: Sendable, Codable, Equatable {
     public var metrics: [String: Double] = [:]
 
     /// The fixed columns of `metrics.csv`; metric columns follow, sorted by name.
-    static let fixedColumns = ["episode", "phase", "return", "length", "total_steps", "model_fits", "training_loss",
+    public static let fixedColumns = ["episode", "phase", "return", "length", "total_steps", "model_fits", "training_loss",
                                "validation_score", "planning_seconds_per_action", "wall_seconds"]
 
     /// The header of `metrics.csv` with the given metric columns.

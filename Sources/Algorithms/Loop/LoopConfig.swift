@@ -1,6 +1,8 @@
 import MBRLCore
 
-/// The outer loop's settings. The lectures' MBRL versions are settings of this one loop:
+/// The outer loop's settings; each key means the same in every recipe, whoever acts (planner,
+/// policy, expert) and whatever learns (a model, a policy optimizer, both). The lectures' MBRL
+/// versions are settings of this one loop:
 ///
 /// - v0.5: `aggregateData: false`: collect `explorationEpisodes` with random actions, fit once,
 ///   then act by planning without refitting.
@@ -9,17 +11,22 @@ import MBRLCore
 /// - v1.5 (MPC): `replanEvery: 1` and `trainEvery: N`: replan every step, execute the first
 ///   action, refit every `N` environment steps. PETS is v1.5 with a probabilistic ensemble,
 ///   trajectory sampling and CEM.
+/// - Policy learning (Dyna-Q, and optimizers trained on real or model data): a policy optimizer
+///   is shown every stored step and every model fit; `trainEvery` paces the model fits it sees.
 public struct LoopConfig: DocumentedConfig, Equatable {
-    /// Episodes of random actions collected before the first fit.
+    /// Episodes acted by the exploration agent (`acting.exploration`, random by default) before
+    /// the first training episode.
     public var explorationEpisodes = 1
-    /// Random steps collected before the first fit, over as many episodes as it takes (the last
-    /// one cut at exactly this many, as mbrl-lib's `initial_exploration_steps`); 0 for none.
+    /// Exploration steps collected before the first training episode, over as many episodes as it
+    /// takes (the last one cut at exactly this many, as mbrl-lib's `initial_exploration_steps`);
+    /// 0 for none.
     public var explorationSteps = 0
 
     /// The exploration episodes when their number is fixed (`explorationSteps` is 0), for
     /// progress lines; nil when the step count decides.
     var explorationEpisodesTotal: Int? { explorationSteps == 0 ? explorationEpisodes : nil }
-    /// Planned (or policy) episodes after exploration.
+    /// Training episodes after exploration, acted by `acting.training` (the planner, or the
+    /// policy optimizer's policy).
     public var episodes = 10
     /// Stop after this many environment steps in all (exploration included); 0 for no limit.
     public var maxSteps = 0
@@ -27,14 +34,20 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// the environment's own limit. Needed for environments without a time limit (the Dyna
     /// mazes) when a deterministic policy could walk in a circle forever.
     public var maxEpisodeSteps = 0
-    /// Add the agent's own transitions to the data (v1.0 and later); false is v0.5.
+    /// Store the training episodes' transitions in the replay buffer and refit on them (v1.0 and
+    /// later); false keeps only the exploration data and fits once (v0.5). A policy optimizer is
+    /// shown every step either way.
     public var aggregateData = true
     /// Refit the model every this many environment steps (counting exploration, as mbrl-lib's
-    /// `freq_train_model`); 0 refits at the end of every episode instead.
+    /// `freq_train_model`), during training episodes; 0 refits before every training episode
+    /// instead. The first fit always comes before the first training episode. Ignored without a
+    /// trainable model.
     public var trainEvery = 50
-    /// Replan every this many steps, executing the plan's next actions in between (1 is MPC).
+    /// A planning agent replans every this many steps, executing the plan's next actions (with
+    /// iLQR's feedback gains) in between (1 is MPC).
     public var replanEvery = 1
-    /// Evaluation episodes (no exploration noise, data not stored) after every `evaluateEvery`
+    /// Evaluation episodes (acted by `acting.evaluation` in evaluation mode: no exploration
+    /// noise; data neither stored nor shown to the optimizer) after every `evaluateEvery`
     /// training episodes; 0 for none.
     public var evaluationEpisodes = 0
     /// See `evaluationEpisodes`.
@@ -52,13 +65,13 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     public static var defaults: Self { Self() }
 
     public static let keyDescriptions = [
-        "explorationEpisodes": "episodes of random actions before the first model fit",
+        "explorationEpisodes": "episodes acted by the exploration agent (random by default) before the first training episode",
         "explorationSteps": "random steps before the first fit, over as many episodes as needed (0: none)",
-        "episodes": "planned episodes after exploration",
+        "episodes": "training episodes after exploration (acted by the planner or the policy)",
         "maxSteps": "stop after this many environment steps in all (0: no limit)",
         "maxEpisodeSteps": "cut every episode after this many steps (0: the environment's own limit)",
-        "aggregateData": "add the agent's own data and refit (v1.0+); false fits once on exploration data (v0.5)",
-        "trainEvery": "refit every N environment steps (0: after every episode)",
+        "aggregateData": "store training episodes' data and refit (v1.0+); false fits once on exploration data (v0.5)",
+        "trainEvery": "refit every N environment steps during training episodes (0: before every training episode)",
         "replanEvery": "replan every N steps (1: MPC)",
         "evaluationEpisodes": "noise-free evaluation episodes after every evaluateEvery episodes (0: none)",
         "evaluateEvery": "episodes between evaluations",

@@ -11,10 +11,15 @@ public struct LearningCurve: Sendable, Equatable {
         self.points = points
     }
 
-    /// The curve of a run's training episodes.
-    public init(label: String, records: [EpisodeRecord]) {
+    /// The curve of a run's training episodes: their return, or the value of `metric` (a column
+    /// of `metrics.csv` such as `"training_loss"`, or a metric an optimizer reported such as
+    /// `"criticLoss"`); episodes without it are left out.
+    public init(label: String, records: [EpisodeRecord], metric: String = "return") {
         self.label = label
-        points = records.filter { $0.phase == "training" }.map { (Double($0.totalSteps), $0.episodeReturn) }
+        points = records.filter { $0.phase == "training" }.compactMap { record in
+            guard let value = record.value(named: metric), value.isFinite else { return nil }
+            return (Double(record.totalSteps), value)
+        }
     }
 
     public static func == (lhs: LearningCurve, rhs: LearningCurve) -> Bool {
@@ -34,10 +39,13 @@ public struct LearningCurvePlot {
     public var curves: [LearningCurve]
     public var width = 720.0
     public var height = 420.0
+    /// The vertical axis' label.
+    public var valueLabel: String
 
-    public init(title: String, curves: [LearningCurve]) {
+    public init(title: String, curves: [LearningCurve], valueLabel: String = "episode return") {
         self.title = title
         self.curves = curves
+        self.valueLabel = valueLabel
     }
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -97,7 +105,7 @@ public struct LearningCurvePlot {
         }
         svg += "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(plotWidth))\" height=\"\(format(plotHeight))\" fill=\"none\" stroke=\"#444\"/>\n"
         svg += "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(height - 10))\" text-anchor=\"middle\">environment steps</text>\n"
-        svg += "<text transform=\"translate(16 \(format(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">episode return</text>\n"
+        svg += "<text transform=\"translate(16 \(format(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(valueLabel)</text>\n"
 
         for (index, group) in groups.enumerated() where !group.x.isEmpty {
             let color = LearningCurvePlot.palette[index % LearningCurvePlot.palette.count]
