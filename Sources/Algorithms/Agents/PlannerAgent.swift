@@ -31,6 +31,8 @@ public struct PlannerAgent: Agent {
     var planRow = 0
     var history: [[Float]] = []
     var stepsTaken = 0
+    /// The planner's expected return when the latest action came from a new plan.
+    public private(set) var actionMetrics: [String: Double] = [:]
 
     /// An agent planning with `planner` through `model`.
     ///
@@ -73,6 +75,9 @@ public struct PlannerAgent: Agent {
             plan = try planner.plan(from: historyLength > 1 ? history.flatMap { $0 } : observation,
                                     model: planningModel, generator: &generator)
             planRow = 0
+            actionMetrics = plan?.expectedReturn.map { ["plannedReturn": Double($0)] } ?? [:]
+        } else {
+            actionMetrics = [:]
         }
         guard let plan else { return [] }
         var action = plan.actions.row(planRow)

@@ -168,6 +168,8 @@ public final class MBRLLoop {
                 }
                 return try agent.act(on: observation, mode: phase == .evaluation ? .evaluation : .exploration, generator: &streams.acting)
             }
+            let agentMetrics = withAgent(phase) { $0.actionMetrics }
+            if !agentMetrics.isEmpty { metrics.add(agentMetrics) }
             actingSeconds += Double(DispatchTime.now().uptimeNanoseconds - actStart) / 1e9
             let step = try components.environment.step(action)
 
@@ -244,7 +246,7 @@ public final class MBRLLoop {
     }
 
     /// Fits the model to everything in the buffer, tells the agents and the policy optimizer,
-    /// and returns the optimizer's metrics.
+    /// and returns the fit's metrics (`modelFitEpochs`) with the optimizer's.
     func fitModel() throws -> [String: Double] {
         guard var trainable = components.model as? any TrainableDynamicsModel else { return [:] }
         guard !buffer.isEmpty else {
@@ -256,12 +258,17 @@ public final class MBRLLoop {
         position.lastFitStep = position.totalSteps
         position.lastReport = report
         try modelDidChange()
+        var fitMetrics = ["modelFitEpochs": Double(report.epochs)]
         if let latent = trainable as? any LatentDynamicsModel {
             try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
                                             to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
         }
-        guard let handle = components.optimizer else { return [:] }
-        return try handle.optimizer.modelDidFit(context: optimizerContext(isExploration: false), generator: &streams.improvement)
+        if let handle = components.optimizer {
+            let optimizerMetrics = try handle.optimizer.modelDidFit(context: optimizerContext(isExploration: false),
+                                                                    generator: &streams.improvement)
+            fitMetrics.merge(optimizerMetrics) { _, new in new }
+        }
+        return fitMetrics
     }
 
     /// Hands the current model to every agent (planners rebuild their planning model).

@@ -34,8 +34,14 @@ public protocol Agent {
     /// The loop's model was (re)fitted; agents that plan through it rebuild their planning model.
     /// The default does nothing.
     mutating func modelDidChange(_ model: any DynamicsModel) throws
+
+    /// Metrics of the latest `act` (for example a planner's expected return when it replanned),
+    /// averaged over the episode into the run's log; the default reports none.
+    var actionMetrics: [String: Double] { get }
 }
 
 extension Agent {
     public mutating func modelDidChange(_ model: any DynamicsModel) throws {}
+
+    public var actionMetrics: [String: Double] { [:] }
 }
