@@ -70,8 +70,8 @@ import Testing
                                          actionSpace: .box(Box(lowerBound: -1, upperBound: 1, size: 1)), generator: &generator)
         let policy = TanhLinearPolicy(observationSize: 3, actionSize: 1, generator: &generator)
         let starts = TestData.uniform(6, 3, generator: &generator)
-        let rollout = try DifferentiableModelRollout(config: .init(horizon: 4, actionMode: .evaluation, discount: 0.9),
-                                                     rewardFunction: nil)
+        let rollout = try DifferentiableModelRollout(
+            config: .init(horizon: 4, memberSelection: .modelDefault, actionMode: .evaluation, discount: 0.9), rewardFunction: nil)
         let (cosine, worst, result) = try Self.compare(rollout, policy: policy, model: model, starts: starts, seed: seed)
         #expect(cosine > 0.999 && worst < 0.03, "cosine \(cosine), worst \(worst)")
         // The return is the discounted sum of the model's own mean rewards.
@@ -85,6 +85,39 @@ import Testing
             weight *= 0.9
         }
         for (got, want) in zip(result.returns, expected) { #expect(abs(got - want) < 1e-4) }
+    }
+
+    @Test(arguments: [RolloutMemberSelection.randomEachStep, .fixedPerTrajectory, .modelDefault])
+    func perMemberRoutingWithLearnedAndKnownRewards(selection: RolloutMemberSelection) throws {
+        var generator = RandomGenerator(seed: 9)
+        var config = DynamicsModelConfig(kind: .gaussian, ensembleSize: 4, eliteCount: 3, hiddenSizes: [12, 12],
+                                         activation: .silu, normalizeOutputs: true, learnedReward: true)
+        config.noDeltaDimensions = [2]
+        var model = try DynamicsEnsemble(config: config, observationSize: 3,
+                                         actionSpace: .box(Box(lowerBound: -2, upperBound: 2, size: 1)), generator: &generator)
+        try model.setElites([0, 1, 3])
+        var data = TransitionBatch(count: 30, observationSize: 3, actionSize: 1)
+        generator.fillUniform(&data.observations, lower: -1, upper: 1)
+        generator.fillUniform(&data.actions, lower: -2, upper: 2)
+        generator.fillUniform(&data.nextObservations, lower: -1, upper: 2)
+        generator.fillUniform(&data.rewards, lower: -3, upper: 0)
+        try model.fitNormalizers(to: data)
+        let policy = TanhLinearPolicy(observationSize: 3, actionSize: 1, scale: 2, generator: &generator)
+        let starts = TestData.uniform(7, 3, generator: &generator)
+        for reward in [nil, PendulumRewardFunction()] as [(any DifferentiableRewardFunction)?] {
+            let rollout = try DifferentiableModelRollout(
+                config: .init(horizon: 4, memberSelection: selection, actionMode: .evaluation, discount: 0.9), rewardFunction: reward)
+            let (cosine, worst, _) = try Self.compare(rollout, policy: policy, model: model, starts: starts, seed: 9)
+            #expect(cosine > 0.999 && worst < 0.03, "\(selection), reward function \(reward != nil): cosine \(cosine), worst \(worst)")
+        }
+        // One step with one member per row is that member's prediction.
+        let members = [2, 0, 1, 1, 0, 2, 2]
+        let (next, rewards, _) = try model.predictWithPullback(observations: starts, actions: Matrix(rows: 7, columns: 1), members: members)
+        let plain = try model.predict(observations: starts, actions: Matrix(rows: 7, columns: 1), members: members, generator: &generator)
+        #expect(next.maxAbsoluteDifference(plain.nextObservations) > 0)   // the plain prediction samples the Gaussian
+        let distribution = try model.predictiveDistribution(observations: starts, actions: Matrix(rows: 7, columns: 1))
+        #expect(next.maxAbsoluteDifference(distribution.mean) > 1e-4)    // not the ensemble mean
+        #expect(rewards?.count == 7)
     }
 
     @Test func oneStepNormIsTheWholeGradientsNormAndMissingRewardsAreRefused() throws {

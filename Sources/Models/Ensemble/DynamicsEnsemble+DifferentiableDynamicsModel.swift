@@ -107,22 +107,32 @@ extension DynamicsEnsemble: RewardDifferentiableDynamicsModel {
             let inputGradient = try network.backward(outputGradient, tape: tape, needsInputGradient: true,
                                                      needsParameterGradients: false).inputGradient
                 ?? Matrix(rows: rows, columns: observationWidth + actionSpace.encodedSize)
-            var observationGradient = Matrix(rows: rows, columns: observationWidth)
-            var actionGradient = Matrix(rows: rows, columns: actionSpace.flatSize)
-            for row in 0..<rows {
-                for column in 0..<observationWidth {
-                    observationGradient[row, column] = inputGradient[row, column] * inputScale[column]
-                        + transform.deltaMask[column] * upstream[row, column]
-                }
-                if case .box = actionSpace {
-                    for column in 0..<actionSpace.flatSize {
-                        let inputColumn = observationWidth + column
-                        actionGradient[row, column] = inputGradient[row, inputColumn] * inputScale[inputColumn]
-                    }
-                }
-            }
-            return InputGradients(observations: observationGradient, actions: actionGradient)
+            return Self.inputGradients(inputGradient, rows: rows, sourceRow: { $0 }, upstream: upstream,
+                                       inputScale: inputScale, deltaMask: transform.deltaMask, actionSpace: actionSpace)
         }
         return (next, rewards, pullback)
+    }
+
+    /// `dL/d s` and `dL/d a` from the network's input gradient: row `r` reads input-gradient row
+    /// `sourceRow(r)`, undoes the input normalisation and adds the delta path `mask * dL/d s'`.
+    static func inputGradients(_ inputGradient: Matrix, rows: Int, sourceRow: (Int) -> Int, upstream: Matrix,
+                               inputScale: [Float], deltaMask: [Float], actionSpace: Space) -> InputGradients {
+        let observationWidth = upstream.columns
+        var observationGradient = Matrix(rows: rows, columns: observationWidth)
+        var actionGradient = Matrix(rows: rows, columns: actionSpace.flatSize)
+        for row in 0..<rows {
+            let source = sourceRow(row)
+            for column in 0..<observationWidth {
+                observationGradient[row, column] = inputGradient[source, column] * inputScale[column]
+                    + deltaMask[column] * upstream[row, column]
+            }
+            if case .box = actionSpace {
+                for column in 0..<actionSpace.flatSize {
+                    let inputColumn = observationWidth + column
+                    actionGradient[row, column] = inputGradient[source, inputColumn] * inputScale[inputColumn]
+                }
+            }
+        }
+        return InputGradients(observations: observationGradient, actions: actionGradient)
     }
 }

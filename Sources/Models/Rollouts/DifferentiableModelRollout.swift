@@ -4,10 +4,13 @@ import MBRLCore
 /// with respect to the policy's parameters by backpropagation through time (the lectures'
 /// "backprop through the model", PILCO-style policy search, Dreamer's actor gradient).
 ///
-/// From `N` start states `s_0`, for `t < H`: `a_t = pi(s_t)`, `s_{t+1}` is the model's mean
-/// prediction (for an ensemble, the expectation over its members: per-member routing is not
-/// differentiated here) and `r_t` comes from a `DifferentiableRewardFunction` or the model's
-/// learned reward head (`RewardDifferentiableDynamicsModel`). The objective is
+/// From `N` start states `s_0`, for `t < H`: `a_t = pi(s_t)`, `s_{t+1}` is predicted by the
+/// model and `r_t` comes from a `DifferentiableRewardFunction` or the model's learned reward head.
+/// Members: for a `MemberDifferentiableDynamicsModel` (a `DynamicsEnsemble`) each row is
+/// predicted by one member's mean, chosen by `config.memberSelection` (a random elite per row and
+/// step, or one per start row for the whole horizon); with `.modelDefault`, or for any other
+/// `DifferentiableDynamicsModel`, the model's mean prediction (for an ensemble, the mean over
+/// members) with its reward head through `RewardDifferentiableDynamicsModel`. The objective is
 /// `J = mean_n sum_t discount^t * alive_t * r_t`; a termination (from `terminationFunction`)
 /// stops a row's rewards and is a constant mask without gradient.
 ///
@@ -23,7 +26,7 @@ import MBRLCore
 /// try optimizer.step(&policy, gradients: result.parameterGradients.map { $0 * -1 })   // ascend
 /// ```
 public struct DifferentiableModelRollout: Sendable {
-    /// The settings (`horizon`, `discount`, `actionMode`; `memberSelection` is not used).
+    /// The settings (`horizon`, `discount`, `actionMode`, `memberSelection`).
     public var config: ModelRolloutConfig
     /// The differentiable reward; `nil` to use the model's learned reward head.
     public var rewardFunction: (any DifferentiableRewardFunction)?
@@ -58,7 +61,8 @@ public struct DifferentiableModelRollout: Sendable {
                 "the model takes (\(observationSize) observation, \(actionSize) action) entries, the policy (\(policy.observationSize), \(policy.actionSize)), the start states are \(rows) x \(startObservations.columns)")
         }
         let rewardModel = model as? any RewardDifferentiableDynamicsModel
-        if rewardFunction == nil && (rewardModel == nil || !model.predictsRewards) {
+        let memberModel = config.memberSelection == .modelDefault ? nil : model as? any MemberDifferentiableDynamicsModel
+        if rewardFunction == nil && ((rewardModel == nil && memberModel == nil) || !model.predictsRewards) {
             throw MBRLError.incompatible(
                 "the differentiable rollout needs a differentiable reward function or a model with a learned reward head")
         }
@@ -70,6 +74,12 @@ public struct DifferentiableModelRollout: Sendable {
         var weight: Float = 1
         var steps: [StepRecord] = []
         steps.reserveCapacity(config.horizon)
+        let memberCount = memberModel?.memberCount ?? 0
+        if memberModel != nil && memberCount < 1 { throw MBRLError.incompatible("the ensemble model predicts with no members") }
+        var members: [Int] = []
+        if memberModel != nil && config.memberSelection == .fixedPerTrajectory {
+            members = (0..<rows).map { _ in generator.nextInt(below: memberCount) }
+        }
         for _ in 0..<config.horizon {
             let (actions, policyPullback) = try policy.actionsWithPullback(for: state, mode: config.actionMode,
                                                                           generator: &generator)
@@ -80,7 +90,22 @@ public struct DifferentiableModelRollout: Sendable {
             let rewards: [Float]
             let modelPullback: @Sendable (Matrix, [Float]?) throws -> InputGradients
             var rewardGradients: RewardGradients?
-            if let rewardFunction {
+            if let memberModel {
+                if config.memberSelection == .randomEachStep {
+                    members = (0..<rows).map { _ in generator.nextInt(below: memberCount) }
+                }
+                let (prediction, predictedRewards, pullback) = try memberModel.predictWithPullback(
+                    observations: state, actions: actions, members: members)
+                next = prediction
+                if let rewardFunction {
+                    rewards = rewardFunction.rewards(observations: state, actions: actions, nextObservations: next)
+                    rewardGradients = rewardFunction.rewardGradients(observations: state, actions: actions, nextObservations: next)
+                    modelPullback = { upstream, _ in try pullback(upstream, nil) }
+                } else {
+                    rewards = try ModelRollout.required(predictedRewards, "rewards")
+                    modelPullback = { upstream, rewardUpstream in try pullback(upstream, rewardUpstream) }
+                }
+            } else if let rewardFunction {
                 let (prediction, pullback) = try model.predictWithPullback(observations: state, actions: actions)
                 next = prediction
                 rewards = rewardFunction.rewards(observations: state, actions: actions, nextObservations: next)

@@ -11,7 +11,8 @@ public struct ModelRolloutConfig: DocumentedConfig, Equatable {
     /// Model steps per start state (default 1).
     public var horizon: Int
     /// How ensemble members are picked per row (default `randomEachStep`); the differentiable
-    /// rollout always uses the model's mean prediction and ignores it.
+    /// rollout follows it for a `MemberDifferentiableDynamicsModel` and otherwise uses the
+    /// model's mean prediction.
     public var memberSelection: RolloutMemberSelection
     /// How the policy acts: sample (`exploration`, default) or its deterministic action.
     public var actionMode: ActionMode
