@@ -20,6 +20,9 @@ enum ImaginedRolloutBenchmark {
         var startCount: Int
         /// Seconds per closed-loop step, each repeat (sorted).
         var seconds: [Double]
+        /// Processor seconds (user + system, all threads) per step, the mean over the repeats:
+        /// less disturbed than the wall time by other processes on a shared machine.
+        var processorSeconds: Double
         /// The median seconds per step.
         var medianSeconds: Double { seconds[seconds.count / 2] }
         /// Imagined steps (rows) per second at the median.
@@ -76,6 +79,7 @@ enum ImaginedRolloutBenchmark {
         _ = try rollout.run(model: model, policy: policy, startObservations: starts, generator: &generator)
         let clock = ContinuousClock()
         var seconds: [Double] = []
+        let processorBefore = PlanBenchmark.processorSeconds()
         for _ in 0..<repeats {
             var imagined: ImaginedTransitions?
             let elapsed = try clock.measure {
@@ -86,15 +90,17 @@ enum ImaginedRolloutBenchmark {
             }
             seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
-        return Result(observationSize: observationSize, actionSize: actionSize, startCount: startCount, seconds: seconds.sorted())
+        let processor = (PlanBenchmark.processorSeconds() - processorBefore) / Double(repeats)
+        return Result(observationSize: observationSize, actionSize: actionSize, startCount: startCount, seconds: seconds.sorted(),
+                      processorSeconds: processor)
     }
 
     /// One line per case: sizes, median seconds and imagined steps per second.
     static func report(_ results: [Result]) -> String {
         results.map { result in
-            String(format: "imagined rollout, observation %d, action %d, %d start states, 7 x 4 x 200 SiLU ensemble, 2 x 256 policy: %.3f s per step (median of %d), %.3g imagined steps/s",
+            String(format: "imagined rollout, observation %d, action %d, %d start states, 7 x 4 x 200 SiLU ensemble, 2 x 256 policy: %.3f s per step (median of %d; %.3f processor s), %.3g imagined steps/s",
                    result.observationSize, result.actionSize, result.startCount, result.medianSeconds, result.seconds.count,
-                   result.stepsPerSecond)
+                   result.processorSeconds, result.stepsPerSecond)
         }.joined(separator: "\n")
     }
 }
