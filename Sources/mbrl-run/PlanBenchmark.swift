@@ -24,7 +24,7 @@ enum PlanBenchmark {
     static let help = """
         mbrl-run bench plan [--actions N] [--threads N] [--population N] [--horizon N]
                             [--particles N] [--iterations N] [--ensemble N] [--hidden N] [--layers N]
-                            [--seed S] [--json]
+                            [--seed S] [--json] [--planner cem|gradient-shooting]
         mbrl-run bench plan --scaling [--actions N] [--threads N] [--json]
 
         Times one PETS planning step on ContinuousCartPole-v0 with mbrl-lib's default settings:
@@ -43,6 +43,12 @@ enum PlanBenchmark {
         ensemble size and hidden width doubled, with the ratio to the default (linear cost
         means a ratio of 2, except the ensemble size: the rows are split over the members, so
         the work stays the same).
+
+        --planner gradient-shooting times the gradient-shooting planner instead (its default
+        settings: horizon 30, 200 random candidates, the best 4 refined by 30 Adam steps on the
+        return's gradient by backpropagation through the model) on Pendulum-v1 with its
+        differentiable reward, the same ensemble shape (3 observation entries, 1 action) and the
+        model's mean prediction; --population, --particles and --iterations do not apply to it.
 
         Compare with mbrl-lib side by side: scripts/bench_plan_vs_mbrl_lib.sh
         """
@@ -99,9 +105,23 @@ enum PlanBenchmark {
         setting.hidden = try parsed.integer("hidden", default: setting.hidden, range: 1...100_000)
         setting.layers = try parsed.integer("layers", default: setting.layers, range: 1...100)
         let json = parsed.flag("json"), scaling = parsed.flag("scaling")
+        let plannerName = parsed.string("planner") ?? "cem"
+        guard ["cem", "gradient-shooting"].contains(plannerName) else {
+            throw UsageError("--planner must be cem or gradient-shooting, got '\(plannerName)'")
+        }
         try parsed.rejectUnknown(command: "bench plan")
         if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)' for 'bench plan'") }
         try TrainBenchmark.applyThreads(threads)
+        if plannerName == "gradient-shooting" {
+            let seconds = try measureGradientShooting(setting, actions: actions, seed: UInt64(seed))
+            if json {
+                print("{\"system\": \"mbrl-swift\", \"case\": \"gradient-shooting\", \"seconds_per_action\": \(seconds), \"actions\": \(actions), \"threads\": \(GEMM.defaultThreadCount), \"horizon\": \(setting.horizon), \"ensemble\": \(setting.ensemble), \"hidden\": \(setting.hidden), \"layers\": \(setting.layers)}")
+            } else {
+                print("Gradient shooting on Pendulum-v1, horizon \(setting.horizon), ensemble \(setting.ensemble), \(setting.layers) x \(setting.hidden), \(GEMM.defaultThreadCount) threads, \(actions) actions")
+                print(String(format: "%.4f s per action", seconds))
+            }
+            return
+        }
 
         let settings: [(String, Setting)]
         if scaling {
@@ -190,6 +210,41 @@ enum PlanBenchmark {
         let cpu = processorSeconds() - cpuBefore
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return Result(setting: setting, secondsPerAction: seconds / Double(actions), cpuSecondsPerAction: cpu / Double(actions))
+    }
+
+    /// Plans `actions` actions (after one warm-up action) with the gradient-shooting planner
+    /// through an untrained Pendulum-sized ensemble of `setting`'s shape and returns the mean
+    /// seconds per action. `setting.horizon` is the planning horizon when given with --horizon,
+    /// else the planner's default (30).
+    static func measureGradientShooting(_ setting: Setting, actions: Int, seed: UInt64) throws -> Double {
+        var generator = RandomGenerator(seed: seed)
+        let actionSpace = Space.box(Box(lowerBound: -2, upperBound: 2, size: 1))
+        var config = DynamicsModelConfig()
+        config.ensembleSize = setting.ensemble
+        config.eliteCount = min(config.eliteCount, setting.ensemble)
+        config.hiddenSizes = Array(repeating: setting.hidden, count: setting.layers)
+        var model = try DynamicsEnsemble(config: config, observationSize: 3, actionSpace: actionSpace, generator: &generator)
+        var data = TransitionBatch(count: 200, observationSize: 3, actionSize: 1)
+        generator.fillUniform(&data.observations, lower: -1, upper: 1)
+        generator.fillUniform(&data.actions, lower: -2, upper: 2)
+        data.nextObservations = data.observations
+        try model.fitNormalizers(to: data)
+        var environment = Pendulum(seed: seed)
+        let observation = try environment.reset(seed: seed)
+        let evaluator = try ModelEnvironment(
+            model: model, actionSpace: actionSpace, rewardFunction: environment.rewardFunction,
+            terminationFunction: environment.terminationFunction,
+            config: .init(particleCount: 1, propagation: .expectation))
+        let horizon = setting.horizon == Setting().horizon ? GradientShootingPlanner.Config().horizon : setting.horizon
+        var planner = try GradientShootingPlanner(config: .init(horizon: horizon), actionSpace: actionSpace)
+        try planner.checkCompatibility(with: evaluator)
+        _ = try planner.plan(from: observation, model: evaluator, generator: &generator)
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for _ in 0..<actions { _ = try planner.plan(from: observation, model: evaluator, generator: &generator) }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return seconds / Double(actions)
     }
 
     /// User plus system processor time of this process so far, in seconds.

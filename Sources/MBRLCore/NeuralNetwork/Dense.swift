@@ -116,13 +116,17 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     ///   - tape: from `forward(_:)` of this layer with the same parameters.
     ///   - needsInputGradient: whether to compute `dL/dx` (skipped for a network's first layer
     ///     in training).
+    ///   - needsParameterGradients: whether to compute the weight and bias gradients; `false`
+    ///     skips their GEMMs (an input-only pullback, as gradient shooting, iLQR and
+    ///     backpropagation through a model need) and returns an empty `parameterGradients`.
     /// - Returns: `parameterGradients` `[dL/dW [in, out], dL/db [1, out]]` (the order of
     ///   `parameters`) and `inputGradient` `dL/dx` `[B, in]` (nil when not asked for).
     /// - Throws: `MBRLError.shapeMismatch` when the gradient or tape does not fit this layer.
     public func backward(
         _ outputGradient: Matrix,
         tape: Tape,
-        needsInputGradient: Bool = true
+        needsInputGradient: Bool = true,
+        needsParameterGradients: Bool = true
     ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
         guard tape.input.columns == inputSize, tape.output.columns == outputSize, tape.output.rows == tape.input.rows else {
             throw MBRLError.shapeMismatch(
@@ -136,14 +140,14 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
             outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
         let rows = tape.input.rows
         guard rows > 0 else {
-            return ([Matrix(rows: inputSize, columns: outputSize), Matrix(rows: 1, columns: outputSize)],
+            return (needsParameterGradients ? [Matrix(rows: inputSize, columns: outputSize), Matrix(rows: 1, columns: outputSize)] : [],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient = Matrix.unfilled(rows: inputSize, columns: outputSize)
-        var biasGradient = Matrix.unfilled(rows: 1, columns: outputSize)
+        var weightGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: inputSize, columns: outputSize) : nil
+        var biasGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: 1, columns: outputSize) : nil
         var inputGradient = needsInputGradient ? Matrix.unfilled(rows: rows, columns: inputSize) : nil
-        weightGradient.withUnsafeMutableBufferPointer { weightGradientBuffer in
-            biasGradient.withUnsafeMutableBufferPointer { biasGradientBuffer in
+        DenseKernels.withOptionalMutableBuffer(&weightGradient) { weightGradientPointer in
+            DenseKernels.withOptionalMutableBuffer(&biasGradient) { biasGradientPointer in
                 DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
                     tape.input.withUnsafeBufferPointer { inputBuffer in
                         weight.withUnsafeBufferPointer { weightBuffer in
@@ -153,8 +157,8 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
                                     input: inputBuffer.baseAddress!, inputStride: rows * inputSize,
                                     weight: weightBuffer.baseAddress!,
                                     preActivationGradient: gradientBuffer.baseAddress!,
-                                    weightGradient: weightGradientBuffer.baseAddress!,
-                                    biasGradient: biasGradientBuffer.baseAddress!,
+                                    weightGradient: weightGradientPointer,
+                                    biasGradient: biasGradientPointer,
                                     inputGradient: inputGradientPointer)
                             }
                         }
@@ -162,6 +166,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
                 }
             }
         }
+        guard let weightGradient, let biasGradient else { return ([], inputGradient) }
         return ([weightGradient, biasGradient], inputGradient)
     }
 

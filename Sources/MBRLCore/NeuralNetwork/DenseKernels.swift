@@ -38,7 +38,8 @@ enum DenseKernels {
 
     /// The backward pass from `preActivationGradient` (`dL/dZ`, `[count * rows, out]`):
     /// weight gradient `X_e^T · dZ_e` into `weightGradient` (`[count * in, out]`), bias gradient
-    /// (column sums of `dZ_e`) into `biasGradient` (`[count, out]`), and when `inputGradient` is
+    /// (column sums of `dZ_e`) into `biasGradient` (`[count, out]`), each skipped when its
+    /// pointer is `nil` (an input-only pullback), and when `inputGradient` is
     /// not `nil` the input gradient `dZ_e · W_e^T`: `[count * rows, in]`, or `[rows, in]` summed
     /// over members when the input was broadcast (`inputStride == 0`).
     static func backward(
@@ -46,26 +47,26 @@ enum DenseKernels {
         input: UnsafePointer<Float>, inputStride: Int,
         weight: UnsafePointer<Float>,
         preActivationGradient: UnsafePointer<Float>,
-        weightGradient: UnsafeMutablePointer<Float>,
-        biasGradient: UnsafeMutablePointer<Float>,
+        weightGradient: UnsafeMutablePointer<Float>?,
+        biasGradient: UnsafeMutablePointer<Float>?,
         inputGradient: UnsafeMutablePointer<Float>?
     ) {
         guard rows > 0 else {
-            weightGradient.update(repeating: 0, count: count * inputSize * outputSize)
-            biasGradient.update(repeating: 0, count: count * outputSize)
+            weightGradient?.update(repeating: 0, count: count * inputSize * outputSize)
+            biasGradient?.update(repeating: 0, count: count * outputSize)
             inputGradient?.update(repeating: 0, count: (inputStride == 0 ? 1 : count) * rows * inputSize)
             return
         }
         let memberWeights = inputSize * outputSize
         let memberGradientRows = rows * outputSize
         // Weight gradient: X_e^T [in, B] · dZ_e [B, out].
-        if count == 1 {
+        if let weightGradient, count == 1 {
             GEMM.multiply(
                 m: inputSize, n: outputSize, k: rows,
                 a: input, lda: inputSize, transposeA: true,
                 b: preActivationGradient, ldb: outputSize,
                 c: weightGradient, ldc: outputSize)
-        } else {
+        } else if let weightGradient {
             GEMM.multiplyBatched(
                 count: count, m: inputSize, n: outputSize, k: rows,
                 a: input, lda: inputSize, strideA: inputStride, transposeA: true,
@@ -73,13 +74,15 @@ enum DenseKernels {
                 c: weightGradient, ldc: outputSize, strideC: memberWeights)
         }
         // Bias gradient: the column sums of dZ_e.
-        for member in 0..<count {
-            let sums = biasGradient + member * outputSize
-            let gradient = preActivationGradient + member * memberGradientRows
-            sums.update(from: gradient, count: outputSize)
-            for row in 1..<rows {
-                let gradientRow = gradient + row * outputSize
-                for column in 0..<outputSize { sums[column] += gradientRow[column] }
+        if let biasGradient {
+            for member in 0..<count {
+                let sums = biasGradient + member * outputSize
+                let gradient = preActivationGradient + member * memberGradientRows
+                sums.update(from: gradient, count: outputSize)
+                for row in 1..<rows {
+                    let gradientRow = gradient + row * outputSize
+                    for column in 0..<outputSize { sums[column] += gradientRow[column] }
+                }
             }
         }
         // Input gradient: dZ_e [B, out] · W_e^T [out, in].

@@ -146,6 +146,9 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
     ///   - outputGradient: `dL/dy`, `[E * B, out]`.
     ///   - tape: from a forward pass of this layer with the same parameters.
     ///   - needsInputGradient: whether to compute `dL/dx`.
+    ///   - needsParameterGradients: whether to compute the weight and bias gradients; `false`
+    ///     skips their GEMMs (an input-only pullback, as gradient shooting, iLQR and
+    ///     backpropagation through a model need) and returns an empty `parameterGradients`.
     /// - Returns: `parameterGradients` `[dL/dW [E * in, out], dL/db [E, out]]` (member `e`'s
     ///   gradients in its own rows), and `inputGradient`: `[E * B, in]`, or `[B, in]` (the sum
     ///   over members) when the input was broadcast; nil when not asked for.
@@ -153,7 +156,8 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
     public func backward(
         _ outputGradient: Matrix,
         tape: Tape,
-        needsInputGradient: Bool = true
+        needsInputGradient: Bool = true,
+        needsParameterGradients: Bool = true
     ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
         let rows = tape.batchSize
         let expectedInputRows = tape.isBroadcast ? rows : memberCount * rows
@@ -169,14 +173,14 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
         let preActivationGradient = try activation.backward(
             outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
         guard rows > 0 else {
-            return ([Matrix(rows: weight.rows, columns: outputSize), Matrix(rows: memberCount, columns: outputSize)],
+            return (needsParameterGradients ? [Matrix(rows: weight.rows, columns: outputSize), Matrix(rows: memberCount, columns: outputSize)] : [],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient = Matrix.unfilled(rows: weight.rows, columns: outputSize)
-        var biasGradient = Matrix.unfilled(rows: memberCount, columns: outputSize)
+        var weightGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: weight.rows, columns: outputSize) : nil
+        var biasGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: memberCount, columns: outputSize) : nil
         var inputGradient = needsInputGradient ? Matrix.unfilled(rows: expectedInputRows, columns: inputSize) : nil
-        weightGradient.withUnsafeMutableBufferPointer { weightGradientBuffer in
-            biasGradient.withUnsafeMutableBufferPointer { biasGradientBuffer in
+        DenseKernels.withOptionalMutableBuffer(&weightGradient) { weightGradientPointer in
+            DenseKernels.withOptionalMutableBuffer(&biasGradient) { biasGradientPointer in
                 DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
                     tape.input.withUnsafeBufferPointer { inputBuffer in
                         weight.withUnsafeBufferPointer { weightBuffer in
@@ -186,8 +190,8 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
                                     input: inputBuffer.baseAddress!, inputStride: tape.isBroadcast ? 0 : rows * inputSize,
                                     weight: weightBuffer.baseAddress!,
                                     preActivationGradient: gradientBuffer.baseAddress!,
-                                    weightGradient: weightGradientBuffer.baseAddress!,
-                                    biasGradient: biasGradientBuffer.baseAddress!,
+                                    weightGradient: weightGradientPointer,
+                                    biasGradient: biasGradientPointer,
                                     inputGradient: inputGradientPointer)
                             }
                         }
@@ -195,6 +199,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
                 }
             }
         }
+        guard let weightGradient, let biasGradient else { return ([], inputGradient) }
         return ([weightGradient, biasGradient], inputGradient)
     }
 

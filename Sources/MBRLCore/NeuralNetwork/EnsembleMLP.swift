@@ -155,6 +155,9 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
     ///   - outputGradient: `dL/dy`, `[E * B, out]`.
     ///   - tape: from a forward pass of this ensemble with the same parameters.
     ///   - needsInputGradient: whether to compute `dL/dx`.
+    ///   - needsParameterGradients: whether to compute the weight and bias gradients; `false`
+    ///     skips their GEMMs (an input-only pullback, as gradient shooting, iLQR and
+    ///     backpropagation through a model need) and returns an empty `parameterGradients`.
     /// - Returns: `parameterGradients` in the order of `parameters` (member `e`'s rows hold its
     ///   gradients), and `inputGradient`: `[E * B, in]`, or `[B, in]` summed over members when
     ///   the input was broadcast; nil when not asked for.
@@ -162,19 +165,24 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
     public func backward(
         _ outputGradient: Matrix,
         tape: Tape,
-        needsInputGradient: Bool = true
+        needsInputGradient: Bool = true,
+        needsParameterGradients: Bool = true
     ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
         guard tape.layerTapes.count == layers.count else {
             throw MBRLError.shapeMismatch("the tape has \(tape.layerTapes.count) layers, the ensemble \(layers.count)")
         }
-        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: 2 * layers.count)
+        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: needsParameterGradients ? 2 * layers.count : 0)
         var upstream = outputGradient
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let needsInput = index > 0 || needsInputGradient
+            if !needsInput && !needsParameterGradients { break }
             let (layerGradients, inputGradient) = try layers[index].backward(
-                upstream, tape: tape.layerTapes[index], needsInputGradient: needsInput)
-            gradients[2 * index] = layerGradients[0]
-            gradients[2 * index + 1] = layerGradients[1]
+                upstream, tape: tape.layerTapes[index], needsInputGradient: needsInput,
+                needsParameterGradients: needsParameterGradients)
+            if needsParameterGradients {
+                gradients[2 * index] = layerGradients[0]
+                gradients[2 * index + 1] = layerGradients[1]
+            }
             if let inputGradient { upstream = inputGradient }
         }
         return (gradients, needsInputGradient ? upstream : nil)

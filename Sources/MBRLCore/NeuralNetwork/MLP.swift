@@ -131,25 +131,33 @@ public struct MLP: Sendable, Equatable, ParameterContainer {
     ///   - outputGradient: `dL/dy`, `[B, out]`.
     ///   - tape: from `forward(_:)` of this network with the same parameters.
     ///   - needsInputGradient: whether to compute `dL/dx` (not needed to train the network).
+    ///   - needsParameterGradients: whether to compute the weight and bias gradients; `false`
+    ///     skips their GEMMs (an input-only pullback, as gradient shooting, iLQR and
+    ///     backpropagation through a model need) and returns an empty `parameterGradients`.
     /// - Returns: `parameterGradients` in the order of `parameters`, and `inputGradient`
     ///   `[B, in]` (nil when not asked for).
     /// - Throws: `MBRLError.shapeMismatch` when the gradient or the tape does not fit.
     public func backward(
         _ outputGradient: Matrix,
         tape: Tape,
-        needsInputGradient: Bool = true
+        needsInputGradient: Bool = true,
+        needsParameterGradients: Bool = true
     ) throws -> (parameterGradients: [Matrix], inputGradient: Matrix?) {
         guard tape.layerTapes.count == layers.count else {
             throw MBRLError.shapeMismatch("the tape has \(tape.layerTapes.count) layers, the network \(layers.count)")
         }
-        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: 2 * layers.count)
+        var gradients = [Matrix](repeating: .movedOutPlaceholder, count: needsParameterGradients ? 2 * layers.count : 0)
         var upstream = outputGradient
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let needsInput = index > 0 || needsInputGradient
+            if !needsInput && !needsParameterGradients { break }
             let (layerGradients, inputGradient) = try layers[index].backward(
-                upstream, tape: tape.layerTapes[index], needsInputGradient: needsInput)
-            gradients[2 * index] = layerGradients[0]
-            gradients[2 * index + 1] = layerGradients[1]
+                upstream, tape: tape.layerTapes[index], needsInputGradient: needsInput,
+                needsParameterGradients: needsParameterGradients)
+            if needsParameterGradients {
+                gradients[2 * index] = layerGradients[0]
+                gradients[2 * index + 1] = layerGradients[1]
+            }
             if let inputGradient { upstream = inputGradient }
         }
         return (gradients, needsInputGradient ? upstream : nil)
