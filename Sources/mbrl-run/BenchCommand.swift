@@ -11,6 +11,7 @@ enum BenchCommand {
         mbrl-run bench plan [--actions N] [--scaling] ...               (seconds per PETS action)
         mbrl-run bench pets [RECIPE] [--seed S] [--target R] ...         (a whole PETS run to its first solved episode)
         mbrl-run bench latent [RECIPE] [--updates N] [--variants LIST] ... (MLP against convolutional latent encoders)
+        mbrl-run bench learner [--threads N] [--seconds S] ...          (SAC updates/s and imagined steps/s; see --help)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -36,7 +37,8 @@ enum BenchCommand {
         case "plan": try PlanBenchmark.main(Array(arguments.dropFirst())); return
         case "pets": try PetsBenchmark.main(Array(arguments.dropFirst())); return
         case "latent": try LatentBenchmark.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent")
+        case "learner": try LearnerBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent, learner")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)

@@ -1,0 +1,13 @@
+import MBRLCore
+
+extension ActionValueCritics: Checkpointable {
+    /// Writes every critic's parameters as binary entries `<prefix>.layers.<i>.weight`, ...
+    public func write(to writer: inout CheckpointWriter, prefix: String) throws {
+        writeParameters(to: &writer, prefix: prefix)
+    }
+
+    /// Restores the parameters; throws when the checkpoint holds critics of another shape or count.
+    public mutating func read(from checkpoint: Checkpoint, prefix: String) throws {
+        try readParameters(from: checkpoint, prefix: prefix)
+    }
+}

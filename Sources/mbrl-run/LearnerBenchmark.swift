@@ -1,0 +1,272 @@
+import Algorithms
+import Foundation
+import MBRLCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `mbrl-run bench learner`: the speed of the model-free learner MBPO runs on, and of the
+/// imagined rollouts that feed it.
+///
+/// (a) SAC updates per second (`SoftActorCriticUpdate`, Stable-Baselines3's SAC step): batch
+/// 256, a tanh-squashed Gaussian actor and twin critics of 2 x 256 ReLU, Adam, entropy tuning
+/// and a Polyak target update every step, on random data (the values do not change the cost),
+/// at Pendulum sizes (observation 3, action 1) and HalfCheetah sizes (observation 17, action 6).
+/// (b) Imagined steps per second: measured by `ImaginedRolloutBenchmark` (see the marked call
+/// site below). `scripts/bench_learner_pytorch.py` measures the same in PyTorch.
+enum LearnerBenchmark {
+    static let help = """
+        mbrl-run bench learner [--threads N] [--seconds S] [--warmup N] [--batch N] [--json]
+
+        (a) SAC updates per second: one update is Stable-Baselines3's SAC gradient step
+        (temperature, twin critics with targets from the target critics, reparameterised actor,
+        three Adam steps, Polyak target update) on a batch of N rows (default 256) with a
+        tanh-squashed Gaussian actor and twin critics of 2 x 256 ReLU, on random data, at
+        Pendulum sizes (observation 3, action 1) and HalfCheetah sizes (observation 17, action 6).
+        (b) Imagined steps per second through a 7-member 4 x 200 SiLU ensemble with a policy
+        (ImaginedRolloutBenchmark; reported as not measured until it is built in).
+
+        Timing: a monotonic clock; --warmup updates first (default 20), then as many updates as
+        take at least S seconds (default 2). Prints the CPU model (/proc/cpuinfo) with the figures.
+
+        Threads: without --threads, measures on 1 thread and on all cores (each in a child
+        process with MBRL_THREADS set, since the GEMM thread count is fixed per process); with
+        --threads N, on N threads only.
+
+        Compare with PyTorch side by side: scripts/bench_learner_vs_pytorch.sh
+        """
+
+    /// One measured problem size.
+    struct Problem: Sendable {
+        var name: String
+        var observationSize: Int
+        var actionSize: Int
+    }
+
+    static let problems = [
+        Problem(name: "pendulum", observationSize: 3, actionSize: 1),
+        Problem(name: "halfcheetah", observationSize: 17, actionSize: 6),
+    ]
+
+    static func main(_ arguments: [String]) throws {
+        if arguments.contains("--help") { print(help); return }
+        var parsed = try CommandArguments(arguments, flagNames: ["json"])
+        let threads = try parsed.integer("threads", default: 0, range: 0...1024)
+        let seconds = try parsed.numbers("seconds")?.first ?? 2
+        let warmup = try parsed.integer("warmup", default: 20, range: 0...100_000)
+        let batchSize = try parsed.integer("batch", default: 256, range: 1...1_000_000)
+        let json = parsed.flag("json")
+        try parsed.rejectUnknown(command: "bench learner")
+        if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)' for 'bench learner'") }
+        guard seconds > 0 && seconds <= 600 else { throw UsageError("--seconds takes seconds in (0, 600], got \(seconds)") }
+
+        guard threads > 0 else {
+            // Both thread counts, each in its own process.
+            let all = ProcessInfo.processInfo.activeProcessorCount
+            var lines: [String] = []
+            for count in all > 1 ? [1, all] : [1] {
+                let output = try runChild(threads: count, seconds: seconds, warmup: warmup, batchSize: batchSize)
+                if json { print(output) } else { lines.append(output) }
+            }
+            if !json { lines.forEach { print($0) } }
+            return
+        }
+        try TrainBenchmark.applyThreads(threads)
+        let result = try measure(seconds: seconds, warmup: warmup, batchSize: batchSize)
+        print(json ? result.json : result.text)
+    }
+
+    /// The figures of one thread count.
+    struct Result {
+        var threads: Int
+        var batchSize: Int
+        var updatesPerSecond: [(problem: Problem, value: Double)]
+        var imaginedStepsPerSecond: Double?
+
+        var json: String {
+            var fields = [
+                "\"system\": \"mbrl-swift\"", "\"threads\": \(threads)", "\"batch\": \(batchSize)",
+                "\"cpu\": \"\(cpuModel().replacingOccurrences(of: "\"", with: "'"))\"",
+            ]
+            for (problem, value) in updatesPerSecond { fields.append("\"\(problem.name)_updates_per_second\": \(value)") }
+            fields.append("\"imagined_steps_per_second\": " + (imaginedStepsPerSecond.map { "\($0)" } ?? "null"))
+            return "{" + fields.joined(separator: ", ") + "}"
+        }
+
+        var text: String {
+            var lines = ["CPU: \(cpuModel()); \(threads) thread\(threads == 1 ? "" : "s")"]
+            for (problem, value) in updatesPerSecond {
+                lines.append(String(format: "  SAC updates/s, %@ (obs %d, act %d, batch %d): %.1f",
+                                    problem.name, problem.observationSize, problem.actionSize, batchSize, value))
+            }
+            lines.append("  imagined steps/s: " + (imaginedStepsPerSecond.map { String(format: "%.0f", $0) }
+                                                   ?? "not measured (ImaginedRolloutBenchmark not built in)"))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Every measurement on this process's thread count.
+    static func measure(seconds: Double, warmup: Int, batchSize: Int) throws -> Result {
+        var result = Result(threads: GEMM.defaultThreadCount, batchSize: batchSize, updatesPerSecond: [])
+        for problem in problems {
+            let rate = try sacUpdatesPerSecond(problem, batchSize: batchSize, seconds: seconds, warmup: warmup)
+            result.updatesPerSecond.append((problem, rate))
+        }
+        // MARK: (b) imagined steps per second -- call site for ImaginedRolloutBenchmark
+        // `Sources/mbrl-run/ImaginedRolloutBenchmark.swift` (branch `rollouts`) measures a
+        // 7-member 4 x 200 SiLU ensemble stepping 100,000 start states one step with a 2 x 256
+        // ReLU tanh policy. Once it is merged, replace the line below with its measurement, e.g.
+        //     result.imaginedStepsPerSecond = try ImaginedRolloutBenchmark.stepsPerSecond(seconds: seconds)
+        result.imaginedStepsPerSecond = nil
+        return result
+    }
+
+    /// SAC updates per second at one problem size.
+    static func sacUpdatesPerSecond(_ problem: Problem, batchSize: Int, seconds: Double, warmup: Int) throws -> Double {
+        var generator = RandomGenerator(seed: 0)
+        let bound: Float = 1
+        // Stand-in until `SquashedGaussianMLPPolicy` (branch `policies`) is merged and conforms to
+        // `SoftActorCriticActor`: the same network and squashing, see `BenchmarkSquashedGaussianActor`.
+        let actor = try BenchmarkSquashedGaussianActor(
+            observationSize: problem.observationSize, actionSize: problem.actionSize, generator: &generator)
+        var learner = try SoftActorCriticUpdate(actor: actor, generator: &generator)
+        var batch = TransitionBatch(count: batchSize, observationSize: problem.observationSize, actionSize: problem.actionSize)
+        generator.fillStandardNormal(&batch.observations)
+        generator.fillStandardNormal(&batch.nextObservations)
+        generator.fillUniform(&batch.actions, lower: -bound, upper: bound)
+        for row in 0..<batchSize {
+            batch.rewards[row] = generator.nextUniformFloat(in: -1, 1)
+            batch.terminated[row] = generator.nextUniformFloat(in: 0, 1) < 0.01
+        }
+        for _ in 0..<warmup { _ = try learner.update(on: batch, generator: &generator) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var updates = 0
+        var elapsed = 0.0
+        repeat {
+            for _ in 0..<10 { _ = try learner.update(on: batch, generator: &generator) }
+            updates += 10
+            let duration = clock.now - start
+            elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        } while elapsed < seconds
+        return Double(updates) / elapsed
+    }
+
+    /// Runs `mbrl-run bench learner --threads N` in a child process and returns its output.
+    static func runChild(threads: Int, seconds: Double, warmup: Int, batchSize: Int) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        }
+        var childArguments = ["bench", "learner", "--threads", String(threads), "--seconds", String(seconds),
+                              "--warmup", String(warmup), "--batch", String(batchSize)]
+        if CommandLine.arguments.contains("--json") { childArguments.append("--json") }
+        process.arguments = childArguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["MBRL_THREADS"] = String(threads)
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw UsageError("bench learner on \(threads) thread(s) failed with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The CPU model from /proc/cpuinfo ("unknown CPU" when it cannot be read).
+    static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown CPU"
+    }
+}
+
+/// SB3's SAC actor for the benchmark: a 2 x 256 ReLU MLP giving the mean and the log standard
+/// deviation (clamped to [-20, 2]) of a Gaussian over `u`, actions `tanh(u)` in [-1, 1],
+/// `log p = sum_j [log N(u_j; mean_j, std_j^2) - log(1 - tanh(u_j)^2 + 1e-6)]`.
+/// A stand-in with the cost of `SquashedGaussianMLPPolicy`, to be replaced by it once merged.
+struct BenchmarkSquashedGaussianActor: SoftActorCriticActor {
+    var network: MLP
+
+    init(observationSize: Int, actionSize: Int, generator: inout RandomGenerator) throws {
+        network = try MLP(inputSize: observationSize, hiddenSizes: [256, 256], outputSize: 2 * actionSize,
+                          activation: .relu, initializer: .glorotUniform, generator: &generator)
+    }
+
+    var observationSize: Int { network.inputSize }
+    var actionSize: Int { network.outputSize / 2 }
+
+    func reparameterizedSample(for observations: Matrix, generator: inout RandomGenerator) throws -> SoftActorCriticActorSample {
+        let (output, tape) = try network.forward(observations)
+        let rows = observations.rows, size = actionSize, width = 2 * size
+        var noise = Matrix(rows: rows, columns: size)
+        generator.fillStandardNormal(&noise)
+        var actions = Matrix(rows: rows, columns: size)
+        var standardDeviations = Matrix(rows: rows, columns: size)
+        var logDensities = [Float](repeating: 0, count: rows)
+        let halfLogTwoPi = 0.5 * logf(2 * .pi)
+        output.withUnsafeBufferPointer { out in
+            noise.withUnsafeBufferPointer { eps in
+                actions.withUnsafeMutableBufferPointer { act in
+                    standardDeviations.withUnsafeMutableBufferPointer { std in
+                        for row in 0..<rows {
+                            var total: Float = 0
+                            for column in 0..<size {
+                                let logStd = min(max(out[row * width + size + column], -20), 2)
+                                let deviation = expf(logStd)
+                                let e = eps[row * size + column]
+                                let action = tanhf(out[row * width + column] + deviation * e)
+                                act[row * size + column] = action
+                                std[row * size + column] = deviation
+                                total += -0.5 * e * e - logStd - halfLogTwoPi - logf(1 - action * action + 1e-6)
+                            }
+                            logDensities[row] = total
+                        }
+                    }
+                }
+            }
+        }
+        let network = self.network
+        let frozenActions = actions, frozenNoise = noise, frozenDeviations = standardDeviations
+        return SoftActorCriticActorSample(actions: actions, logDensities: logDensities) { actionGradient, logDensityGradient in
+            var outputGradient = Matrix(rows: rows, columns: width)
+            for row in 0..<rows {
+                let weight = logDensityGradient?[row] ?? 0
+                for column in 0..<size {
+                    let action = frozenActions[row, column]
+                    let slope = 1 - action * action
+                    let du = (actionGradient?[row, column] ?? 0) * slope + weight * 2 * action * slope / (slope + 1e-6)
+                    let raw = output[row, size + column]
+                    outputGradient[row, column] = du
+                    outputGradient[row, size + column] = (raw >= -20 && raw <= 2)
+                        ? du * frozenDeviations[row, column] * frozenNoise[row, column] - weight : 0
+                }
+            }
+            return try network.backward(outputGradient, tape: tape, needsInputGradient: false).parameterGradients
+        }
+    }
+
+    func sampleWithLogDensities(for observations: Matrix, generator: inout RandomGenerator) throws -> (actions: Matrix, logDensities: [Float]) {
+        let draw = try reparameterizedSample(for: observations, generator: &generator)
+        return (draw.actions, draw.logDensities)
+    }
+
+    var parameterNames: [String] { network.parameterNames }
+    var parameters: [Matrix] { network.parameters }
+    mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
+        try network.updateParameters(body)
+    }
+    func write(to writer: inout CheckpointWriter, prefix: String) throws { writeParameters(to: &writer, prefix: prefix) }
+    mutating func read(from checkpoint: Checkpoint, prefix: String) throws { try readParameters(from: checkpoint, prefix: prefix) }
+}
