@@ -139,7 +139,7 @@ public struct ActionValueCritics: Sendable, Equatable, ParameterContainer {
     ///
     /// With `.minimum` the gradient of each row flows through the critic holding its minimum
     /// (the first on ties); with `.mean` through every critic with weight `1 / K`. The backward
-    /// pass also computes weight gradients, which are discarded.
+    /// pass computes no weight gradients.
     ///
     /// - Parameters:
     ///   - observations: `[B, obs]`.
@@ -182,7 +182,7 @@ public struct ActionValueCritics: Sendable, Equatable, ParameterContainer {
                 }
             }
         }
-        let backward = try networks.backward(outputGradient, tape: tape, needsInputGradient: true)
+        let backward = try networks.backward(outputGradient, tape: tape, needsInputGradient: true, needsParameterGradients: false)
         guard let inputGradient = backward.inputGradient else {
             throw MBRLError.invalidArgument("the critics' backward pass returned no input gradient")
         }
