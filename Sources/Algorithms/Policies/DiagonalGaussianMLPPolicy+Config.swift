@@ -1,0 +1,58 @@
+import MBRLCore
+
+extension DiagonalGaussianMLPPolicy {
+    /// Settings of the diagonal Gaussian policy; every key is optional in a recipe. The defaults
+    /// are Stable-Baselines3's on-policy `ActorCriticPolicy` as TRPO and PPO use it:
+    /// `net_arch` [64, 64] with `activation_fn` `nn.Tanh` and `log_std_init` 0.
+    ///
+    /// ```json
+    /// {"hiddenSizes": [64, 64], "activation": "tanh", "logStandardDeviationInit": -0.5}
+    /// ```
+    public struct Config: Sendable, Equatable {
+        /// The widths of the hidden layers (default [64, 64], SB3's on-policy `net_arch`).
+        public var hiddenSizes: [Int]
+        /// The activation of every hidden layer (default tanh, SB3's on-policy `activation_fn`).
+        public var activation: Activation
+        /// The initial log standard deviation of every action entry (default 0, SB3's `log_std_init`).
+        public var logStandardDeviationInit: Float
+        /// How the weights are drawn (default Glorot uniform; SB3 uses orthogonal initialisation,
+        /// which the framework does not have).
+        public var initializer: WeightInitializer
+
+        /// Settings with the documented defaults unless given.
+        public init(hiddenSizes: [Int] = [64, 64], activation: Activation = .tanh, logStandardDeviationInit: Float = 0,
+                    initializer: WeightInitializer = .glorotUniform) {
+            self.hiddenSizes = hiddenSizes
+            self.activation = activation
+            self.logStandardDeviationInit = logStandardDeviationInit
+            self.initializer = initializer
+        }
+
+        /// A one-line description of each key, for `mbrl-run describe`.
+        public static let keyDescriptions: [String: String] = [
+            "hiddenSizes": "widths of the hidden layers of the mean network",
+            "activation": "activation of every hidden layer",
+            "logStandardDeviationInit": "initial log standard deviation of every action entry (state-independent parameter)",
+            "initializer": "weight initialiser: \"glorot-uniform\" or \"truncated-normal\"",
+        ]
+    }
+}
+
+extension DiagonalGaussianMLPPolicy.Config: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case hiddenSizes, activation, logStandardDeviationInit, initializer }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        hiddenSizes = try PolicyConfigDecoding.hiddenSizes(container, .hiddenSizes, default: defaults.hiddenSizes)
+        activation = try container.decode(Activation.self, forKey: .activation, default: defaults.activation)
+        logStandardDeviationInit = try container.decode(Float.self, forKey: .logStandardDeviationInit,
+                                                        default: defaults.logStandardDeviationInit, in: -20...5)
+        initializer = try container.decode(WeightInitializer.self, forKey: .initializer, default: defaults.initializer)
+    }
+}
+
+extension DiagonalGaussianMLPPolicy.Config: DocumentedConfig {
+    public static var defaults: Self { Self() }
+}
