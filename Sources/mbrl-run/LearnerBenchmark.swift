@@ -129,10 +129,10 @@ enum LearnerBenchmark {
     static func sacUpdatesPerSecond(_ problem: Problem, batchSize: Int, seconds: Double, warmup: Int) throws -> Double {
         var generator = RandomGenerator(seed: 0)
         let bound: Float = 1
-        // Stand-in until `SquashedGaussianMLPPolicy` (branch `policies`) is merged and conforms to
-        // `SoftActorCriticActor`: the same network and squashing, see `BenchmarkSquashedGaussianActor`.
-        let actor = try BenchmarkSquashedGaussianActor(
-            observationSize: problem.observationSize, actionSize: problem.actionSize, generator: &generator)
+        let actor = try SquashedGaussianMLPPolicy(
+            config: .init(hiddenSizes: [256, 256], activation: .relu),
+            observationSpace: .box(Box(lowerBound: -.infinity, upperBound: .infinity, size: problem.observationSize)),
+            actionSpace: .box(Box(lowerBound: -bound, upperBound: bound, size: problem.actionSize)), generator: &generator)
         var learner = try SoftActorCriticUpdate(actor: actor, generator: &generator)
         var batch = TransitionBatch(count: batchSize, observationSize: problem.observationSize, actionSize: problem.actionSize)
         generator.fillStandardNormal(&batch.observations)
@@ -191,83 +191,4 @@ enum LearnerBenchmark {
         }
         return "unknown CPU"
     }
-}
-
-/// SB3's SAC actor for the benchmark: a 2 x 256 ReLU MLP giving the mean and the log standard
-/// deviation (clamped to [-20, 2]) of a Gaussian over `u`, actions `tanh(u)` in [-1, 1],
-/// `log p = sum_j [log N(u_j; mean_j, std_j^2) - log(1 - tanh(u_j)^2 + 1e-6)]`.
-/// A stand-in with the cost of `SquashedGaussianMLPPolicy`, to be replaced by it once merged.
-struct BenchmarkSquashedGaussianActor: SoftActorCriticActor {
-    var network: MLP
-
-    init(observationSize: Int, actionSize: Int, generator: inout RandomGenerator) throws {
-        network = try MLP(inputSize: observationSize, hiddenSizes: [256, 256], outputSize: 2 * actionSize,
-                          activation: .relu, initializer: .glorotUniform, generator: &generator)
-    }
-
-    var observationSize: Int { network.inputSize }
-    var actionSize: Int { network.outputSize / 2 }
-
-    func reparameterizedSample(for observations: Matrix, generator: inout RandomGenerator) throws -> SoftActorCriticActorSample {
-        let (output, tape) = try network.forward(observations)
-        let rows = observations.rows, size = actionSize, width = 2 * size
-        var noise = Matrix(rows: rows, columns: size)
-        generator.fillStandardNormal(&noise)
-        var actions = Matrix(rows: rows, columns: size)
-        var standardDeviations = Matrix(rows: rows, columns: size)
-        var logDensities = [Float](repeating: 0, count: rows)
-        let halfLogTwoPi = 0.5 * logf(2 * .pi)
-        output.withUnsafeBufferPointer { out in
-            noise.withUnsafeBufferPointer { eps in
-                actions.withUnsafeMutableBufferPointer { act in
-                    standardDeviations.withUnsafeMutableBufferPointer { std in
-                        for row in 0..<rows {
-                            var total: Float = 0
-                            for column in 0..<size {
-                                let logStd = min(max(out[row * width + size + column], -20), 2)
-                                let deviation = expf(logStd)
-                                let e = eps[row * size + column]
-                                let action = tanhf(out[row * width + column] + deviation * e)
-                                act[row * size + column] = action
-                                std[row * size + column] = deviation
-                                total += -0.5 * e * e - logStd - halfLogTwoPi - logf(1 - action * action + 1e-6)
-                            }
-                            logDensities[row] = total
-                        }
-                    }
-                }
-            }
-        }
-        let network = self.network
-        let frozenActions = actions, frozenNoise = noise, frozenDeviations = standardDeviations
-        return SoftActorCriticActorSample(actions: actions, logDensities: logDensities) { actionGradient, logDensityGradient in
-            var outputGradient = Matrix(rows: rows, columns: width)
-            for row in 0..<rows {
-                let weight = logDensityGradient?[row] ?? 0
-                for column in 0..<size {
-                    let action = frozenActions[row, column]
-                    let slope = 1 - action * action
-                    let du = (actionGradient?[row, column] ?? 0) * slope + weight * 2 * action * slope / (slope + 1e-6)
-                    let raw = output[row, size + column]
-                    outputGradient[row, column] = du
-                    outputGradient[row, size + column] = (raw >= -20 && raw <= 2)
-                        ? du * frozenDeviations[row, column] * frozenNoise[row, column] - weight : 0
-                }
-            }
-            return try network.backward(outputGradient, tape: tape, needsInputGradient: false).parameterGradients
-        }
-    }
-
-    func sampleWithLogDensities(for observations: Matrix, generator: inout RandomGenerator) throws -> (actions: Matrix, logDensities: [Float]) {
-        let draw = try reparameterizedSample(for: observations, generator: &generator)
-        return (draw.actions, draw.logDensities)
-    }
-
-    var parameterNames: [String] { network.parameterNames }
-    var parameters: [Matrix] { network.parameters }
-    mutating func updateParameters<Result>(_ body: (inout [Matrix]) throws -> Result) rethrows -> Result {
-        try network.updateParameters(body)
-    }
-    func write(to writer: inout CheckpointWriter, prefix: String) throws { writeParameters(to: &writer, prefix: prefix) }
-    mutating func read(from checkpoint: Checkpoint, prefix: String) throws { try readParameters(from: checkpoint, prefix: prefix) }
 }

@@ -11,15 +11,25 @@ private let executable: URL? = {
     return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
 }()
 
-/// A run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run.
+/// A run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run:
+/// a planning run, and a run of a neural policy learner (SAC: networks, target networks, Adam
+/// moments and temperature in the checkpoint).
 @Suite(.enabled(if: executable != nil, "mbrl-run is not built: run 'swift build -c release' first to enable the kill-and-resume test"))
 struct KillResumeTests {
-    let recipe = """
+    static let planningRecipe = """
         {"name": "kill-resume", "seed": 5, "environment": "Pendulum-v1",
          "model": {"type": "deterministic-mlp", "hiddenSizes": [32, 32], "training": {"epochs": 10, "patience": 5}},
          "planner": {"type": "random-shooting", "horizon": 8, "sequenceCount": 100},
          "planning": {"particleCount": 1},
          "loop": {"explorationEpisodes": 0, "explorationSteps": 200, "episodes": 5, "trainEvery": 100},
+         "output": {"progress": "lines"}}
+        """
+
+    static let policyLearningRecipe = """
+        {"name": "kill-resume-sac", "seed": 5, "environment": "Pendulum-v1", "model": null,
+         "policyOptimizer": {"type": "sac", "learningStarts": 40, "batchSize": 32, "actor": {"hiddenSizes": [32, 32]},
+                             "critics": {"hiddenSizes": [32, 32]}},
+         "loop": {"explorationEpisodes": 0, "explorationSteps": 40, "episodes": 5, "maxEpisodeSteps": 60},
          "output": {"progress": "lines"}}
         """
 
@@ -39,12 +49,20 @@ struct KillResumeTests {
             .split(separator: "\n").map(String.init)
     }
 
-    /// Every column but the two timing ones (planning seconds per action, wall seconds).
+    /// Every column but the timing ones (planning seconds per action, wall seconds, improvement
+    /// seconds per step).
     func deterministicColumns(_ lines: [String]) -> [String] {
-        lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ",") }
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false) else { return [] }
+        let timing: Set<Substring> = ["planning_seconds_per_action", "wall_seconds", "improvementSecondsPerStep"]
+        let kept = header.indices.filter { !timing.contains(header[$0]) }
+        return lines.map { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return kept.map { $0 < fields.count ? String(fields[$0]) : "" }.joined(separator: ",")
+        }
     }
 
-    @Test func killedRunResumesToTheSameMetrics() throws {
+    @Test(arguments: [(planningRecipe, 7), (policyLearningRecipe, 7)])
+    func killedRunResumesToTheSameMetrics(recipe: String, expectedLines: Int) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
@@ -70,7 +88,7 @@ struct KillResumeTests {
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
         let expected = deterministicColumns(metricsLines(whole))
-        #expect(expected.count == 7)   // header, one exploration episode, five training episodes
+        #expect(expected.count == expectedLines)   // header, one exploration episode, five training episodes
         #expect(deterministicColumns(metricsLines(killed)) == expected)
     }
 }

@@ -61,6 +61,12 @@ public struct SoftActorCriticConfig: DocumentedConfig, Equatable {
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
+        try self.init(fromKeysOf: decoder)
+    }
+
+    /// Reads this config's keys from `decoder`, ignoring others (for configs that embed these
+    /// keys among their own, such as the `"sac"` policy optimizer's).
+    init(fromKeysOf decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = SoftActorCriticConfig()
         learningRate = try container.decode(Float.self, forKey: .learningRate, default: defaults.learningRate, in: 0...1)

@@ -1,8 +1,9 @@
 import MBRLCore
 
 /// Registers the policy optimizers in `registry`: `"dyna-q"`, `"dyna-q-plus"` (Dyna-Q with
-/// `explorationBonus` 1e-3 and `planUntriedActions` on) and `"prioritized-sweeping"`. Each is
-/// built for the environment's discrete spaces; a continuous space is a `RecipeError`.
+/// `explorationBonus` 1e-3 and `planUntriedActions` on) and `"prioritized-sweeping"`, built for
+/// the environment's discrete spaces (a continuous space is a `RecipeError`); and `"sac"`
+/// (soft actor-critic on the real replay buffer) for continuous actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -28,5 +29,13 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         let (states, actions) = try TabularQSpaces.counts(observationSpace: context.observationSpace,
                                                           actionSpace: context.actionSpace, learner: "prioritized-sweeping")
         return try PrioritizedSweeping(config: config, stateCount: states, actionCount: actions)
+    }
+    registry.policyOptimizers.register(
+        "sac", summary: "soft actor-critic (Haarnoja et al. 2018) with automatic entropy tuning, as Stable-Baselines3 runs it",
+        config: SoftActorCritic.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 10)
+        return try SoftActorCritic(config: config, observationSpace: context.observationSpace,
+                                   actionSpace: context.actionSpace, generator: &generator)
     }
 }
