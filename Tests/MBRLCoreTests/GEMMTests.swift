@@ -188,6 +188,30 @@ private let allActivations: [Activation] = [
         }
     }
 
+    /// Both register blockings (12 x 32 tiles for AVX-512, 6 x 16 blocks for 16-register CPUs)
+    /// sum every entry in the same order, so they give the same bits.
+    @Test func bothRegisterBlockingsGiveTheSameBits() {
+        var generator = RandomGenerator(seed: 9)
+        let cases = [
+            GEMMCase(m: 301, n: 200, k: 200, useBias: true, activation: .silu, keepPreActivation: true, generator: &generator),
+            GEMMCase(m: 200, n: 75, k: 1100, transposeA: true, padding: 5, accumulate: true, generator: &generator),
+            GEMMCase(m: 37, n: 530, k: 300, transposeB: true, useBias: true, activation: .tanh, generator: &generator),
+            GEMMCase(m: 256, n: 256, k: 256, useBias: true, activation: .relu, generator: &generator),
+            GEMMCase(m: 13, n: 16, k: 7, transposeA: true, transposeB: true, padding: 1, generator: &generator),
+        ]
+        let detected = GEMM.registerBlocking
+        defer { GEMM.registerBlocking = detected }
+        for testCase in cases {
+            GEMM.registerBlocking = .tile12x32
+            let tiles = testCase.run(threads: 2)
+            GEMM.registerBlocking = .blocks6x16
+            let blocks = testCase.run(threads: 2)
+            #expect(testCase.check(blocks) == nil, "\(testCase)")
+            #expect(tiles.c == blocks.c, "\(testCase)")
+            if testCase.keepPreActivation { #expect(tiles.pre == blocks.pre, "\(testCase) pre") }
+        }
+    }
+
     @Test func eachRowDoesNotDependOnTheOtherRows() {
         // A 700-row product (B packed, several tasks) equals its row blocks computed apart
         // (B read in place for the small ones), bit for bit.

@@ -57,6 +57,10 @@ enum GEMMMicrokernel {
         depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         tile: UnsafeMutablePointer<Float>
     ) {
+        if usesBlocks {
+            blockedTile(rows: rows, columns: wideColumns, depth: depth, a: a, rowStride: lda, depthStride: 1, b: b, ldb: ldb, tile: tile)
+            return
+        }
         wideByRows(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
     }
 
@@ -66,6 +70,10 @@ enum GEMMMicrokernel {
         depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         tile: UnsafeMutablePointer<Float>
     ) {
+        if usesBlocks {
+            blockedTile(rows: rows, columns: wideColumns, depth: depth, a: a, rowStride: 1, depthStride: lda, b: b, ldb: ldb, tile: tile)
+            return
+        }
         wideByColumns(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
     }
 
@@ -75,6 +83,10 @@ enum GEMMMicrokernel {
         depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         tile: UnsafeMutablePointer<Float>
     ) {
+        if usesBlocks {
+            blockedTile(rows: rows, columns: narrowColumns, depth: depth, a: a, rowStride: lda, depthStride: 1, b: b, ldb: ldb, tile: tile)
+            return
+        }
         narrowByRows(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
     }
 
@@ -84,6 +96,10 @@ enum GEMMMicrokernel {
         depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         tile: UnsafeMutablePointer<Float>
     ) {
+        if usesBlocks {
+            blockedTile(rows: rows, columns: narrowColumns, depth: depth, a: a, rowStride: 1, depthStride: lda, b: b, ldb: ldb, tile: tile)
+            return
+        }
         narrowByColumns(depth: depth, a: a, lda: lda, b: b, ldb: ldb, tile: tile)
     }
 
