@@ -28,6 +28,8 @@ func standardError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+AllocatorTuning.keepLargeBuffersInHeap()
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first, command != "--help", command != "-h", command != "help" else {
     print(usage)
