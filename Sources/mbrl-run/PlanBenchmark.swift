@@ -175,20 +175,31 @@ enum PlanBenchmark {
         }
     }
 
-    /// Plans `actions` actions (after one warm-up action) with `setting` and returns the mean time.
-    static func measure(_ setting: Setting, actions: Int, seed: UInt64) throws -> Result {
-        var generator = RandomGenerator(seed: seed)
-        let actionSpace = Space.box(Box(lowerBound: -1, upperBound: 1, size: 1))
+    /// An untrained ensemble of `setting`'s shape (one action entry in `[-actionBound, actionBound]`)
+    /// with its input normalisers fitted to 200 uniform rows, as the planning benchmarks use it.
+    static func untrainedEnsemble(_ setting: Setting, observationSize: Int, observationScale: Float, actionBound: Float,
+                                  generator: inout RandomGenerator) throws -> DynamicsEnsemble {
         var config = DynamicsModelConfig()
         config.ensembleSize = setting.ensemble
         config.eliteCount = min(config.eliteCount, setting.ensemble)
         config.hiddenSizes = Array(repeating: setting.hidden, count: setting.layers)
-        var model = try DynamicsEnsemble(config: config, observationSize: 4, actionSpace: actionSpace, generator: &generator)
-        var data = TransitionBatch(count: 200, observationSize: 4, actionSize: 1)
-        generator.fillUniform(&data.observations, lower: -0.5, upper: 0.5)
-        generator.fillUniform(&data.actions, lower: -1, upper: 1)
+        var model = try DynamicsEnsemble(config: config, observationSize: observationSize,
+                                         actionSpace: .box(Box(lowerBound: -actionBound, upperBound: actionBound, size: 1)),
+                                         generator: &generator)
+        var data = TransitionBatch(count: 200, observationSize: observationSize, actionSize: 1)
+        generator.fillUniform(&data.observations, lower: -observationScale, upper: observationScale)
+        generator.fillUniform(&data.actions, lower: -actionBound, upper: actionBound)
         data.nextObservations = data.observations
         try model.fitNormalizers(to: data)
+        return model
+    }
+
+    /// Plans `actions` actions (after one warm-up action) with `setting` and returns the mean time.
+    static func measure(_ setting: Setting, actions: Int, seed: UInt64) throws -> Result {
+        var generator = RandomGenerator(seed: seed)
+        let actionSpace = Space.box(Box(lowerBound: -1, upperBound: 1, size: 1))
+        let model = try untrainedEnsemble(setting, observationSize: 4, observationScale: 0.5, actionBound: 1,
+                                          generator: &generator)
 
         var environment = ContinuousCartPole(seed: seed)
         let observation = try environment.reset(seed: seed)
@@ -219,16 +230,8 @@ enum PlanBenchmark {
     static func measureGradientShooting(_ setting: Setting, actions: Int, seed: UInt64) throws -> Double {
         var generator = RandomGenerator(seed: seed)
         let actionSpace = Space.box(Box(lowerBound: -2, upperBound: 2, size: 1))
-        var config = DynamicsModelConfig()
-        config.ensembleSize = setting.ensemble
-        config.eliteCount = min(config.eliteCount, setting.ensemble)
-        config.hiddenSizes = Array(repeating: setting.hidden, count: setting.layers)
-        var model = try DynamicsEnsemble(config: config, observationSize: 3, actionSpace: actionSpace, generator: &generator)
-        var data = TransitionBatch(count: 200, observationSize: 3, actionSize: 1)
-        generator.fillUniform(&data.observations, lower: -1, upper: 1)
-        generator.fillUniform(&data.actions, lower: -2, upper: 2)
-        data.nextObservations = data.observations
-        try model.fitNormalizers(to: data)
+        let model = try untrainedEnsemble(setting, observationSize: 3, observationScale: 1, actionBound: 2,
+                                          generator: &generator)
         var environment = Pendulum(seed: seed)
         let observation = try environment.reset(seed: seed)
         let evaluator = try ModelEnvironment(
