@@ -13,7 +13,8 @@ private let executable: URL? = {
 
 /// A run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run:
 /// a planning run, and a run of a neural policy learner (SAC: networks, target networks, Adam
-/// moments and temperature in the checkpoint).
+/// moments and temperature in the checkpoint), and MBPO (SAC plus the model and the model-data
+/// pool).
 @Suite(.enabled(if: executable != nil, "mbrl-run is not built: run 'swift build -c release' first to enable the kill-and-resume test"))
 struct KillResumeTests {
     static let planningRecipe = """
@@ -30,6 +31,17 @@ struct KillResumeTests {
          "policyOptimizer": {"type": "sac", "learningStarts": 40, "batchSize": 32, "actor": {"hiddenSizes": [32, 32]},
                              "critics": {"hiddenSizes": [32, 32]}},
          "loop": {"explorationEpisodes": 0, "explorationSteps": 40, "episodes": 5, "maxEpisodeSteps": 60},
+         "output": {"progress": "lines"}}
+        """
+
+    static let modelPolicyLearningRecipe = """
+        {"name": "kill-resume-mbpo", "seed": 5, "environment": "Pendulum-v1",
+         "model": {"type": "gaussian-ensemble", "ensembleSize": 3, "eliteCount": 2, "hiddenSizes": [16, 16],
+                   "training": {"epochs": 5}},
+         "policyOptimizer": {"type": "mbpo", "rolloutsPerStep": 2, "sacUpdatesPerStep": 2, "batchSize": 32,
+                             "epochLength": 60, "actor": {"hiddenSizes": [32, 32]}, "critics": {"hiddenSizes": [32, 32]}},
+         "acting": {"exploration": "policy"},
+         "loop": {"explorationEpisodes": 0, "explorationSteps": 60, "episodes": 5, "maxEpisodeSteps": 60, "trainEvery": 30},
          "output": {"progress": "lines"}}
         """
 
@@ -61,7 +73,7 @@ struct KillResumeTests {
         }
     }
 
-    @Test(arguments: [(planningRecipe, 7), (policyLearningRecipe, 7)])
+    @Test(arguments: [(planningRecipe, 7), (policyLearningRecipe, 7), (modelPolicyLearningRecipe, 7)])
     func killedRunResumesToTheSameMetrics(recipe: String, expectedLines: Int) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)

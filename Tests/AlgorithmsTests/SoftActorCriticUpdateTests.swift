@@ -169,6 +169,17 @@ import Algorithms
         #expect(throws: MBRLError.self) { try wider.read(from: checkpoint, prefix: "sac") }
     }
 
+    @Test func aNonFiniteLossStopsTheUpdateNamingItAndLeavesTheNetworks() throws {
+        var learner = try Self.learner(seed: 19)
+        var batch = Self.batch(rows: 8, seed: 64)
+        batch.rewards[3] = .nan
+        let before = learner
+        var generator = RandomGenerator(seed: 20)
+        #expect { try learner.update(on: batch, generator: &generator) }
+            throws: { "\($0)".contains("SAC update 1") && "\($0)".contains("critic loss is nan") }
+        #expect(learner.critics == before.critics && learner.actor == before.actor && learner.targetCritics == before.targetCritics)
+    }
+
     @Test func configDecodesStrictlyAndRejectsBadShapes() throws {
         let decoded = try JSONDecoder().decode(Learner.Config.self, from: Data("{}".utf8))
         #expect(decoded == Learner.Config())

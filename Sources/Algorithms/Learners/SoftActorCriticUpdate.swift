@@ -101,7 +101,9 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
     ///   - batch: `B >= 1` rows; `truncated` is ignored (a time limit is not a terminal state).
     ///   - generator: draws the actor's noise for `s` and then for `s'`.
     /// - Returns: the losses, the temperature used and the entropy estimate.
-    /// - Throws: `MBRLError.shapeMismatch` when the batch does not fit the networks.
+    /// - Throws: `MBRLError.shapeMismatch` when the batch does not fit the networks;
+    ///   `MBRLError.nonFinite` naming the update and the loss when the critic or actor loss is
+    ///   NaN or Inf (the networks it would have stepped are left as they were).
     public mutating func update(on batch: TransitionBatch, generator: inout RandomGenerator) throws -> SoftActorCriticMetrics {
         try validate(batch)
         let batchSize = batch.count
@@ -129,12 +131,14 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
             discount: config.discount, generator: &generator)
         let criticLoss = try critics.lossAndGradients(
             observations: batch.observations, actions: batch.actions, targets: targets)
+        try requireFinite(criticLoss.loss, name: "critic loss")
         try criticOptimizer.step(&critics, gradients: criticLoss.gradients)
 
         // MARK: Actor
         let actorStep = try Self.actorLossAndGradients(
             sample: draw,
             observations: batch.observations, critics: critics, alpha: alpha)
+        try requireFinite(actorStep.loss, name: "actor loss")
         try actorOptimizer.step(&actor, gradients: actorStep.gradients)
 
         // MARK: Target critics
@@ -150,6 +154,15 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
             criticLoss: criticLoss.loss, actorLoss: actorStep.loss, temperature: alpha,
             temperatureLoss: temperatureLoss, entropy: Float(-meanLogDensity),
             meanQ: Float(criticLoss.values.minimum.reduce(0.0) { $0 + Double($1) } / Double(batchSize)))
+    }
+
+    /// Throws `MBRLError.nonFinite` naming the loss and the update when `loss` is NaN or Inf,
+    /// before the step that would spread it into the networks.
+    func requireFinite(_ loss: Float, name: String) throws {
+        guard loss.isFinite else {
+            throw MBRLError.nonFinite(
+                "SAC update \(stepCount + 1): the \(name) is \(loss); the networks were not stepped with it. Check the rewards and observations for extreme values, or lower learningRate")
+        }
     }
 
     // MARK: - The pieces (public for tests and for learners that reuse them)

@@ -62,6 +62,14 @@ struct LoopComponents {
             }
             rewardFunction = knownReward.rewardFunction
             terminationFunction = knownReward.terminationFunction
+        } else if recipe.policyOptimizer != nil && recipe.planning.reward == "learned" {
+            // Imagined steps of a policy optimizer: the model's reward head, and the known
+            // termination function unless the model learns terminations (mbrl-lib's MBPO).
+            guard model?.predictsRewards == true else {
+                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable learnedReward in the model's config)")
+            }
+            rewardFunction = nil
+            terminationFunction = model?.predictsTerminations == true ? nil : knownReward?.terminationFunction
         } else {
             rewardFunction = knownReward?.rewardFunction
             terminationFunction = knownReward?.terminationFunction
@@ -89,7 +97,7 @@ struct LoopComponents {
                 context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace, seed: seed),
                 path: "policyOptimizer")
             try Self.check(built, model: model, modelName: Self.componentName(recipe.model), environment: environment,
-                           rewardFunction: rewardFunction)
+                           rewardFunction: rewardFunction, terminationFunction: terminationFunction)
             optimizer = PolicyOptimizerHandle(built)
             optimizerJSON = resolved
         } else {
@@ -115,6 +123,7 @@ struct LoopComponents {
             resolved["planning"] = try JSONValue(encoding: recipe.planning)
         } else if optimizerJSON != nil {
             resolved["planner"] = .null
+            if model != nil { resolved["planning"] = try JSONValue(encoding: recipe.planning) }
         }
         if let optimizerJSON { resolved["policyOptimizer"] = optimizerJSON }
         resolvedRecipe = .object(resolved)
@@ -122,7 +131,7 @@ struct LoopComponents {
 
     /// Refuses an optimizer whose requirements the model or the environment cannot meet, naming both.
     static func check(_ optimizer: any PolicyOptimizer, model: (any DynamicsModel)?, modelName: String?, environment: any Environment,
-                      rewardFunction: (any RewardFunction)?) throws {
+                      rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?) throws {
         let requirements = optimizer.requirements
         let modelName = model.map { "the model \"\(modelName ?? "\(type(of: $0))")\"" } ?? "no model"
         func refuse(_ what: String) -> RecipeError {
@@ -137,6 +146,9 @@ struct LoopComponents {
         }
         if requirements.contains(.rewards) && rewardFunction == nil && model?.predictsRewards != true {
             throw refuse("rewards for imagined steps (an environment with a known reward function, or a model with a reward head)")
+        }
+        if requirements.contains(.terminations) && terminationFunction == nil && model?.predictsTerminations != true {
+            throw refuse("terminations for imagined steps (an environment with a known termination function, or a model with a termination head: learnedTermination)")
         }
         if requirements.contains(.rewardGradients) && !(rewardFunction is any DifferentiableRewardFunction) {
             throw refuse("reward gradients (an environment whose known reward function is differentiable)")

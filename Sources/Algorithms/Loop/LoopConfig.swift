@@ -133,8 +133,10 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public var particleCount = 20
     /// How particles use an ensemble's members.
     public var propagation = "random-model"
-    /// Reward source: `"environment"` (the environment's known reward function) or `"learned"`
-    /// (the model's reward head).
+    /// Reward source of imagined steps, for planners and for policy optimizers' model rollouts:
+    /// `"environment"` (the environment's known reward function) or `"learned"` (the model's
+    /// reward head; a policy optimizer then keeps the known termination function unless the
+    /// model learns terminations).
     public var reward = "environment"
     /// Discount of later rewards within the horizon.
     public var discount: Float = 1
@@ -145,7 +147,7 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public static let keyDescriptions = [
         "particleCount": "particles per candidate action sequence",
         "propagation": "random-model (TS1), fixed-model (TS-infinity) or expectation",
-        "reward": "environment (the known reward function) or learned (the model's reward head)",
+        "reward": "reward of imagined steps (planners and policy optimizers): environment (the known reward function) or learned (the model's reward head)",
         "discount": "discount of later rewards within the planning horizon",
     ]
 

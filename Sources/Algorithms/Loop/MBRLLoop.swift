@@ -224,7 +224,8 @@ public final class MBRLLoop {
                                terminationFunction: components.terminationFunction,
                                observationSpace: components.environment.observationSpace,
                                actionSpace: components.environment.actionSpace,
-                               totalSteps: position.totalSteps, modelFits: position.modelFits, isExploration: isExploration)
+                               totalSteps: position.totalSteps, modelFits: position.modelFits, isExploration: isExploration,
+                               stepsBetweenModelFits: recipe.loop.aggregateData ? recipe.loop.trainEvery : 0)
     }
 
     func makeRecord(episode: Int, phase: Phase, outcome: EpisodeOutcome, metrics: [String: Double], wallSeconds: Double) -> EpisodeRecord {

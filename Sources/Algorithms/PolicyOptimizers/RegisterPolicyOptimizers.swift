@@ -3,7 +3,8 @@ import MBRLCore
 /// Registers the policy optimizers in `registry`: `"dyna-q"`, `"dyna-q-plus"` (Dyna-Q with
 /// `explorationBonus` 1e-3 and `planUntriedActions` on) and `"prioritized-sweeping"`, built for
 /// the environment's discrete spaces (a continuous space is a `RecipeError`); and `"sac"`
-/// (soft actor-critic on the real replay buffer) for continuous actions.
+/// (soft actor-critic on the real replay buffer) and `"mbpo"` (SAC on short model rollouts
+/// branched from real states) for continuous actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -37,5 +38,13 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         var generator = RandomGenerator(seed: context.seed, stream: 10)
         return try SoftActorCritic(config: config, observationSpace: context.observationSpace,
                                    actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "mbpo", summary: "model-based policy optimization (Janner et al. 2019): SAC on short model rollouts branched from real states",
+        config: ModelBasedPolicyOptimization.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 10)
+        return try ModelBasedPolicyOptimization(config: config, observationSpace: context.observationSpace,
+                                                actionSpace: context.actionSpace, generator: &generator)
     }
 }

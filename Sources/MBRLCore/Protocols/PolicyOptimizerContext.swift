@@ -28,10 +28,13 @@ public struct PolicyOptimizerContext {
     public var modelFits: Int
     /// Whether the step belongs to the exploration phase (before the first training episode).
     public var isExploration: Bool
+    /// Real steps between model refits in training episodes (the loop's `trainEvery`); 0 when
+    /// the model is refitted once per episode or never. MBPO sizes its rollout batch by it.
+    public var stepsBetweenModelFits: Int
 
     public init(buffer: ReplayBuffer, model: (any DynamicsModel)? = nil, rewardFunction: (any RewardFunction)? = nil,
                 terminationFunction: (any TerminationFunction)? = nil, observationSpace: Space, actionSpace: Space,
-                totalSteps: Int = 0, modelFits: Int = 0, isExploration: Bool = false) {
+                totalSteps: Int = 0, modelFits: Int = 0, isExploration: Bool = false, stepsBetweenModelFits: Int = 0) {
         self.buffer = buffer
         self.model = model
         self.rewardFunction = rewardFunction
@@ -41,6 +44,7 @@ public struct PolicyOptimizerContext {
         self.totalSteps = totalSteps
         self.modelFits = modelFits
         self.isExploration = isExploration
+        self.stepsBetweenModelFits = stepsBetweenModelFits
     }
 
     /// The model's reward gradients are available: a differentiable known reward function.

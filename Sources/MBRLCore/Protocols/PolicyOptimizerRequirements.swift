@@ -23,12 +23,16 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
     public static let continuousActions = PolicyOptimizerRequirements(rawValue: 1 << 5)
     /// A discrete action space.
     public static let discreteActions = PolicyOptimizerRequirements(rawValue: 1 << 6)
+    /// Terminations for imagined transitions: the environment's known termination function or
+    /// the model's termination head.
+    public static let terminations = PolicyOptimizerRequirements(rawValue: 1 << 7)
 
     static let names: [(PolicyOptimizerRequirements, String)] = [
         (.model, "a model"), (.ensembleModel, "an ensemble model"), (.differentiableModel, "a differentiable model"),
         (.rewards, "rewards for imagined steps (a known reward function or a model reward head)"),
         (.rewardGradients, "reward gradients (a differentiable known reward function)"),
         (.continuousActions, "continuous (Box) actions"), (.discreteActions, "discrete actions"),
+        (.terminations, "terminations for imagined steps (a known termination function or a model termination head)"),
     ]
 
     /// The requirements in words, for example `"an ensemble model, continuous (Box) actions"`.
