@@ -146,10 +146,21 @@ public final class GymnasiumEnvironment: Environment {
     /// Whether `python -c "import gymnasium"` succeeds (false when Python is missing), within
     /// `timeout` seconds. Tests and catalogs use it to skip Gymnasium-backed environments.
     public static func isGymnasiumInstalled(python: String = "python3", timeout: Double = 60) -> Bool {
+        canImport("gymnasium", python: python, timeout: timeout)
+    }
+
+    /// Whether `python -c "import gymnasium, mujoco"` succeeds: Gymnasium's MuJoCo tasks can run
+    /// (`scripts/install_gymnasium.sh --mujoco` installs them).
+    public static func isMuJoCoInstalled(python: String = "python3", timeout: Double = 60) -> Bool {
+        canImport("gymnasium, mujoco", python: python, timeout: timeout)
+    }
+
+    /// Whether `python -c "import MODULES"` exits with status 0 within `timeout` seconds.
+    static func canImport(_ modules: String, python: String, timeout: Double) -> Bool {
         guard let path = try? GymnasiumEnvironmentProcess.resolveExecutable(python) else { return false }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-c", "import gymnasium"]
+        process.arguments = ["-c", "import \(modules)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }

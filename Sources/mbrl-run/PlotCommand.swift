@@ -5,12 +5,15 @@ import MBRLCore
 /// `mbrl-run plot DIR... [--out FILE]`: learning curves of one or several runs in one SVG.
 enum PlotCommand {
     static let help = """
-        mbrl-run plot DIR... [--out FILE] [--title TEXT] [--metric NAME]
+        mbrl-run plot DIR... [--out FILE] [--title TEXT] [--metric NAME] [--evaluation]
 
         Draws the training returns of the runs in DIR... (or, with --metric, any column of their
         metrics.csv: training_loss, validation_score, or a metric the policy optimizer reported
         such as qUpdates) against environment steps. Runs of the same recipe (the "name" in their
         recipe.json) are drawn as their mean with a band from the lowest to the highest run.
+        With --evaluation, each run's curve is the mean return of its evaluation episodes after
+        each evaluated episode, and runs are lined up by environment steps (each run's latest
+        evaluation at every step), so recipes with different episode lengths share the axes.
         Writes FILE (default learning_curves.svg).
         """
 
@@ -19,6 +22,7 @@ enum PlotCommand {
         var parsed = try CommandArguments(arguments)
         let output = parsed.string("out") ?? "learning_curves.svg"
         let metric = parsed.string("metric") ?? "return"
+        let evaluation = parsed.flag("evaluation")
         let title = parsed.string("title") ?? (metric == "return" ? "learning curves" : metric)
         try parsed.rejectUnknown(command: "plot")
         guard !parsed.positionals.isEmpty else { throw UsageError("plot needs at least one run directory") }
@@ -32,14 +36,22 @@ enum PlotCommand {
             let lines = try String(contentsOf: recorder.eventsURL, encoding: .utf8).split(separator: "\n")
             let records = try lines.map { try JSONDecoder().decode(EpisodeRecord.self, from: Data($0.utf8)) }
             let name = (try? JSONValue(parsing: String(contentsOf: recorder.recipeURL, encoding: .utf8)))?["name"]?.stringValue
-            let curve = LearningCurve(label: name ?? directory.lastPathComponent, records: records, metric: metric)
+            let label = name ?? directory.lastPathComponent
+            let curve = evaluation ? LearningCurve(evaluationsOf: records, label: label, metric: metric)
+                : LearningCurve(label: label, records: records, metric: metric)
+            if curve.points.isEmpty && evaluation {
+                throw UsageError("\(path) has no evaluation episodes\(metric == "return" ? "" : " with the metric \"\(metric)\"") (set loop.evaluationEpisodes)")
+            }
             if curve.points.isEmpty && metric != "return" {
                 let known = Set(records.flatMap(\.metrics.keys)).sorted()
                 throw UsageError("\(path) has no training episode with the metric \"\(metric)\"\(NameSuggestions.hint(for: metric, in: EpisodeRecord.fixedColumns + known)); its metrics: \((EpisodeRecord.fixedColumns.dropFirst(2) + known).joined(separator: ", "))")
             }
             curves.append(curve)
         }
-        let svg = LearningCurvePlot(title: title, curves: curves, valueLabel: metric == "return" ? "episode return" : metric).svg()
+        var plot = LearningCurvePlot(title: title, curves: curves,
+                                     valueLabel: metric == "return" ? (evaluation ? "mean evaluation return" : "episode return") : metric)
+        if evaluation { plot.alignment = .steps }
+        let svg = plot.svg()
         do {
             try svg.write(to: URL(fileURLWithPath: output), atomically: true, encoding: .utf8)
         } catch {

@@ -49,6 +49,9 @@ struct LoopComponents {
 
         // MARK: Rewards for imagined steps
         let knownReward = environment as? any KnownRewardEnvironment
+        // A termination rule known without the reward (MuJoCo tasks through the bridge).
+        let knownTermination = knownReward?.terminationFunction
+            ?? (environment as? any KnownTerminationEnvironment)?.knownTerminationFunction
         if recipe.planner != nil && recipe.planning.reward == "learned" {
             guard model?.predictsRewards == true else {
                 throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable it in the model's config)")
@@ -69,10 +72,10 @@ struct LoopComponents {
                 throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable learnedReward in the model's config)")
             }
             rewardFunction = nil
-            terminationFunction = model?.predictsTerminations == true ? nil : knownReward?.terminationFunction
+            terminationFunction = model?.predictsTerminations == true ? nil : knownTermination
         } else {
             rewardFunction = knownReward?.rewardFunction
-            terminationFunction = knownReward?.terminationFunction
+            terminationFunction = knownTermination
         }
 
         // MARK: Planner

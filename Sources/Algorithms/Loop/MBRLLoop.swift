@@ -80,7 +80,8 @@ public final class MBRLLoop {
             }
 
             // MARK: Act, store, improve (and refit every trainEvery steps)
-            let stepsLeft = Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder)))
+            var stepsLeft = Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder)))
+            if loop.maxSteps > 0 { stepsLeft = min(stepsLeft, Double(max(0, loop.maxSteps - position.totalSteps))) }
             let outcome = try runEpisode(phase, seed: streams.episodeSeeds.next(), episodeNumber: episodeNumber, metrics: &metrics,
                                          progress: progress, secondsPerStep: secondsPerStep, stepsLeft: stepsLeft)
             if phase == .exploration { position.explorationEpisodesDone += 1 } else { position.trainingEpisodesDone += 1 }
@@ -88,7 +89,12 @@ public final class MBRLLoop {
             let record = makeRecord(episode: episodeNumber, phase: phase, outcome: outcome, metrics: metrics.means,
                                     wallSeconds: wallSeconds())
             try recorder.append(record)
-            let trainingEpisodesLeft = Double(loop.episodes - position.trainingEpisodesDone)
+            // Episodes left: by the episode count, or by the step budget when it ends the run first.
+            var trainingEpisodesLeft = Double(loop.episodes - position.trainingEpisodesDone)
+            if loop.maxSteps > 0 {
+                trainingEpisodesLeft = min(trainingEpisodesLeft,
+                                           Double(max(0, loop.maxSteps - position.totalSteps)) / Double(max(1, meanEpisodeLength(recorder))))
+            }
             let secondsLeft = secondsPerTrainingEpisode(recorder).map { $0 * trainingEpisodesLeft }
                 ?? secondsPerStep.map { $0 * trainingEpisodesLeft * Double(max(1, meanEpisodeLength(recorder))) }
             progress.finished(record, of: phase == .exploration ? loop.explorationEpisodesTotal : loop.episodes, secondsLeft: secondsLeft)

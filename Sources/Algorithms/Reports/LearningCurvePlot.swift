@@ -1,14 +1,34 @@
 import Foundation
 
-/// One run's learning curve: training-episode returns against environment steps.
+/// One run's learning curve: training-episode returns (or the mean return of each round of
+/// evaluation episodes) against environment steps.
 public struct LearningCurve: Sendable, Equatable {
     public var label: String
-    /// `(environment steps at the end of the episode, return)` per training episode.
+    /// `(environment steps at the end of the episode, return)` per training episode, or per
+    /// evaluation round.
     public var points: [(steps: Double, episodeReturn: Double)]
 
     public init(label: String, points: [(steps: Double, episodeReturn: Double)]) {
         self.label = label
         self.points = points
+    }
+
+    /// The curve of a run's evaluation rounds: the mean return (or `metric`) of the evaluation
+    /// episodes run after the same training episode, at the environment steps stored by then.
+    public init(evaluationsOf records: [EpisodeRecord], label: String, metric: String = "return") {
+        self.label = label
+        var rounds: [(steps: Double, values: [Double])] = []
+        var lastKey: (episode: Int, steps: Int)?
+        for record in records where record.phase == "evaluation" {
+            guard let value = record.value(named: metric), value.isFinite else { continue }
+            if let key = lastKey, key.episode == record.episode, key.steps == record.totalSteps, !rounds.isEmpty {
+                rounds[rounds.count - 1].values.append(value)
+            } else {
+                rounds.append((Double(record.totalSteps), [value]))
+                lastKey = (record.episode, record.totalSteps)
+            }
+        }
+        points = rounds.map { ($0.steps, $0.values.reduce(0, +) / Double($0.values.count)) }
     }
 
     /// The curve of a run's training episodes: their return, or the value of `metric` (a column
@@ -50,8 +70,22 @@ public struct LearningCurvePlot {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
+    /// How the runs of one label are lined up before their mean and band are taken.
+    public enum Alignment: Sendable {
+        /// The `i`-th point of every run together, at the runs' mean steps (runs with episodes
+        /// of one length).
+        case pointIndex
+        /// Every run's latest value at each step any run has a point, from the step where all
+        /// runs have begun (runs whose episodes or evaluations fall at different steps).
+        case steps
+    }
+
+    /// How the runs of one label are lined up (default `.pointIndex`).
+    public var alignment: Alignment = .pointIndex
+
     /// Per label: x (mean steps), mean, lowest and highest return at each episode index.
     func groups() -> [(label: String, runs: Int, x: [Double], mean: [Double], low: [Double], high: [Double])] {
+        if alignment == .steps { return stepAlignedGroups() }
         var order: [String] = []
         var byLabel: [String: [LearningCurve]] = [:]
         for curve in curves {
@@ -69,6 +103,31 @@ public struct LearningCurvePlot {
                 mean.append(returns.reduce(0, +) / Double(returns.count))
                 low.append(returns.min() ?? 0)
                 high.append(returns.max() ?? 0)
+            }
+            return (label, runs.count, x, mean, low, high)
+        }
+    }
+
+    /// Per label: each run's latest value at every step where some run has a point.
+    func stepAlignedGroups() -> [(label: String, runs: Int, x: [Double], mean: [Double], low: [Double], high: [Double])] {
+        var order: [String] = []
+        var byLabel: [String: [LearningCurve]] = [:]
+        for curve in curves where !curve.points.isEmpty {
+            if byLabel[curve.label] == nil { order.append(curve.label) }
+            byLabel[curve.label, default: []].append(curve)
+        }
+        return order.map { label in
+            let runs = byLabel[label] ?? []
+            let start = runs.compactMap { $0.points.first?.steps }.max() ?? 0
+            let grid = Set(runs.flatMap { $0.points.map(\.steps) }).filter { $0 >= start }.sorted()
+            var x: [Double] = [], mean: [Double] = [], low: [Double] = [], high: [Double] = []
+            for step in grid {
+                let values = runs.compactMap { run in run.points.last(where: { $0.steps <= step })?.episodeReturn }
+                guard values.count == runs.count else { continue }
+                x.append(step)
+                mean.append(values.reduce(0, +) / Double(values.count))
+                low.append(values.min() ?? 0)
+                high.append(values.max() ?? 0)
             }
             return (label, runs.count, x, mean, low, high)
         }
