@@ -4,7 +4,8 @@ import MBRLCore
 /// `explorationBonus` 1e-3 and `planUntriedActions` on) and `"prioritized-sweeping"`, built for
 /// the environment's discrete spaces (a continuous space is a `RecipeError`); and `"sac"`
 /// (soft actor-critic on the real replay buffer) and `"mbpo"` (SAC on short model rollouts
-/// branched from real states) for continuous actions.
+/// branched from real states) for continuous actions; `"trpo"` (model-free trust region policy
+/// optimization, on-policy) for `Box` or `Discrete` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -46,5 +47,19 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         var generator = RandomGenerator(seed: context.seed, stream: 10)
         return try ModelBasedPolicyOptimization(config: config, observationSpace: context.observationSpace,
                                                 actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "trpo", summary: "trust region policy optimization (Schulman et al. 2015) with GAE, on-policy, as sb3-contrib runs it",
+        config: TrustRegionPolicyOptimizationConfig.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 11)
+        if context.actionSpace.discrete != nil {
+            let policy = try CategoricalMLPPolicy(config: config.categoricalPolicy, observationSpace: context.observationSpace,
+                                                  actionSpace: context.actionSpace, generator: &generator)
+            return try TrustRegionPolicyOptimization(config: config, policy: policy, generator: &generator)
+        }
+        let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
+                                                   actionSpace: context.actionSpace, generator: &generator)
+        return try TrustRegionPolicyOptimization(config: config, policy: policy, generator: &generator)
     }
 }
