@@ -38,10 +38,20 @@ import Testing
             if heads {
                 #expect(abs((mixed.rewards?[row] ?? .nan) - (own.rewards?[row] ?? .nan)) < 1e-5)
                 #expect(mixed.terminations?[row] == own.terminations?[row])
+                let probability = mixed.terminationProbabilities?[row] ?? .nan
+                #expect(abs(probability - (own.terminationProbabilities?[row] ?? .nan)) < 1e-5)
+                #expect(probability > 0 && probability < 1 && (probability > 0.5) == mixed.terminations?[row])
+            } else {
+                #expect(mixed.terminationProbabilities == nil)
             }
         }
         // The expectation and the distribution's mean are the members' average.
         let expectation = try model.predict(observations: data.observations, actions: data.actions, generator: &generator)
+        if heads, let probabilities = expectation.terminationProbabilities, let terminations = expectation.terminations {
+            #expect(probabilities.count == rows && zip(probabilities, terminations).allSatisfy { ($0 > 0.5) == $1 })
+        } else {
+            #expect(!heads && expectation.terminationProbabilities == nil)
+        }
         let distribution = try model.predictiveDistribution(observations: data.observations, actions: data.actions)
         var average = Matrix(rows: rows, columns: 3)
         for prediction in alone { average.add(prediction.nextObservations, scaledBy: 1 / Float(model.memberCount)) }

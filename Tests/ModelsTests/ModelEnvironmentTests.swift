@@ -37,6 +37,36 @@ import Testing
         #expect(returns == [3])
     }
 
+    /// A model whose learned head terminates with a fixed probability at every step.
+    struct LeakyModel: DynamicsModel {
+        var observationSize: Int { 1 }
+        var actionSize: Int { 1 }
+        let probabilities: [Float]
+        var predictsTerminations: Bool { true }
+        func predict(observations: Matrix, actions: Matrix, generator: inout RandomGenerator) throws -> ModelPrediction {
+            let next = Matrix(rows: observations.rows, columns: 1, values: observations.values.map { $0 + 1 })
+            let step = Int(observations[0, 0])
+            let probability = probabilities[min(step, probabilities.count - 1)]
+            return ModelPrediction(nextObservations: next, terminations: Array(repeating: probability > 0.5, count: observations.rows),
+                                   terminationProbabilities: Array(repeating: probability, count: observations.rows))
+        }
+    }
+
+    @Test func learnedTerminationProbabilitiesWeightTheRestOfTheReturn() throws {
+        // Rewards 1, 2, 3, 4 (the next state); continuation 1, 0.9, 0.9 * 0.6, 0.9 * 0.6 * 0.5.
+        let model = LeakyModel(probabilities: [0.1, 0.4, 0.5, 0.9])
+        let evaluator = try ModelEnvironment(model: model, actionSpace: actionSpace, rewardFunction: FirstCoordinateReward(),
+                                             terminationFunction: nil, config: .init(particleCount: 1))
+        var generator = RandomGenerator(seed: 0)
+        let returns = try evaluator.evaluate(from: [0], actionSequences: Matrix(row: [1, 1, 1, 1]), horizon: 4, generator: &generator)
+        let expected: Float = 1 + 0.9 * 2 + 0.9 * 0.6 * 3 + 0.9 * 0.6 * 0.5 * 4
+        #expect(abs(returns[0] - expected) < 1e-5, "\(returns[0]) vs \(expected)")
+        // A known termination rule is still a hard cut.
+        let known = try ModelEnvironment(model: model, actionSpace: actionSpace, rewardFunction: FirstCoordinateReward(),
+                                         terminationFunction: ThresholdTermination(threshold: 1.5), config: .init(particleCount: 1))
+        #expect(try known.evaluate(from: [0], actionSequences: Matrix(row: [1, 1, 1, 1]), horizon: 4, generator: &generator) == [3])
+    }
+
     @Test func fixedModelKeepsEachParticleOnOneMember() throws {
         let ensemble = OffsetEnsemble(memberCount: 4)
         let sequences = Matrix(rows: 1, columns: 5, values: [0, 0, 0, 0, 0])

@@ -49,6 +49,9 @@ import Testing
         gaussianHeads.learnedTermination = true
         gaussianHeads.terminationLossWeight = 0.5
         result.append(Variant(name: "gaussian, reward and termination heads", config: gaussianHeads, fitNormalizers: true))
+        var unbalanced = heads
+        unbalanced.balanceTerminationClasses = false
+        result.append(Variant(name: "deterministic, termination classes not balanced", config: unbalanced, fitNormalizers: true))
         result.append(Variant(name: "multi-step gaussian, all options", config: gaussianHeads, fitNormalizers: true, steps: 3))
         var multiDeterministic = heads
         multiDeterministic.noDeltaDimensions = [0]

@@ -43,11 +43,17 @@ public struct ModelPrediction: Sendable, Equatable {
     public var rewards: [Float]?
     /// Predicted terminations `[B]`, when the model has a termination head.
     public var terminations: [Bool]?
+    /// The termination head's probabilities `[B]` behind `terminations` (which are
+    /// `probability > 0.5`), when the model gives them. Planners weight the rest of a
+    /// trajectory's return by the probability that it continues.
+    public var terminationProbabilities: [Float]?
 
-    public init(nextObservations: Matrix, rewards: [Float]? = nil, terminations: [Bool]? = nil) {
+    public init(nextObservations: Matrix, rewards: [Float]? = nil, terminations: [Bool]? = nil,
+                terminationProbabilities: [Float]? = nil) {
         self.nextObservations = nextObservations
         self.rewards = rewards
         self.terminations = terminations
+        self.terminationProbabilities = terminationProbabilities
     }
 }
 

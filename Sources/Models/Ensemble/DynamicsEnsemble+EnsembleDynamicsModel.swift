@@ -17,7 +17,8 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
 
     /// The expectation over the elites for every row (mbrl-lib's `"expectation"` propagation):
     /// the mean of the members' means, and for a Gaussian model a sample with the mean of the
-    /// members' variances. A termination is predicted when the mean logit is positive.
+    /// members' variances. A termination is predicted when the mean logit is positive; its
+    /// probability is the sigmoid of the mean logit.
     ///
     /// - Parameters:
     ///   - observations: `[B, obs]`.
@@ -38,6 +39,7 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         var next = Matrix(rows: rows, columns: observationWidth)
         var rewards = [Float](repeating: 0, count: layout.hasReward ? rows : 0)
         var terminations = [Bool](repeating: false, count: layout.hasTermination ? rows : 0)
+        var probabilities = [Float](repeating: 0, count: layout.hasTermination ? rows : 0)
         let memberScale = 1 / Float(members)
         output.withUnsafeBufferPointer { out in
             // The mean of the members' variances, [B, R].
@@ -70,6 +72,7 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
                             var logit: Float = 0
                             for member in 0..<members { logit += out[(member * rows + row) * width + layout.terminationColumn] }
                             terminations[row] = logit > 0
+                            probabilities[row] = Self.sigmoid(logit * memberScale)
                         }
                     }
                 }
@@ -77,7 +80,13 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         }
         return ModelPrediction(nextObservations: next,
                                rewards: layout.hasReward ? rewards : nil,
-                               terminations: layout.hasTermination ? terminations : nil)
+                               terminations: layout.hasTermination ? terminations : nil,
+                               terminationProbabilities: layout.hasTermination ? probabilities : nil)
+    }
+
+    /// `1 / (1 + exp(-logit))`, without overflow for large negative logits.
+    static func sigmoid(_ logit: Float) -> Float {
+        logit >= 0 ? 1 / (1 + expf(-logit)) : expf(logit) / (1 + expf(logit))
     }
 
     /// Predicts every row with one elite: row `r` with elite `members[r]` (an index into
@@ -111,7 +120,8 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         let layout = self.layout
         guard rows > 0 else {
             return ModelPrediction(nextObservations: Matrix(rows: 0, columns: observationSize),
-                                   rewards: layout.hasReward ? [] : nil, terminations: layout.hasTermination ? [] : nil)
+                                   rewards: layout.hasReward ? [] : nil, terminations: layout.hasTermination ? [] : nil,
+                                   terminationProbabilities: layout.hasTermination ? [] : nil)
         }
         let perMember = counts.max() ?? 0
         var placement = [Int](repeating: 0, count: rows)
@@ -137,6 +147,7 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
         var next = Matrix(rows: rows, columns: observationWidth)
         var rewards = [Float](repeating: 0, count: layout.hasReward ? rows : 0)
         var terminations = [Bool](repeating: false, count: layout.hasTermination ? rows : 0)
+        var probabilities = [Float](repeating: 0, count: layout.hasTermination ? rows : 0)
         output.withUnsafeBufferPointer { out in
             let logVariances = layout.isGaussian ? transform.logVariances(output: out, rows: rows) { placement[$0] } : []
             observations.withUnsafeBufferPointer { states in
@@ -156,13 +167,18 @@ extension DynamicsEnsemble: EnsembleDynamicsModel {
                                 rewards[row] = target
                             }
                         }
-                        if layout.hasTermination { terminations[row] = out[base + layout.terminationColumn] > 0 }
+                        if layout.hasTermination {
+                            let logit = out[base + layout.terminationColumn]
+                            terminations[row] = logit > 0
+                            probabilities[row] = Self.sigmoid(logit)
+                        }
                     }
                 }
             }
         }
         return ModelPrediction(nextObservations: next,
                                rewards: layout.hasReward ? rewards : nil,
-                               terminations: layout.hasTermination ? terminations : nil)
+                               terminations: layout.hasTermination ? terminations : nil,
+                               terminationProbabilities: layout.hasTermination ? probabilities : nil)
     }
 }

@@ -31,7 +31,9 @@ extension DynamicsEnsemble {
     /// member's mean over its rows and outputs summed over members (mbrl-lib's reduction of the
     /// Gaussian NLL; its deterministic MSE sums over rows and outputs instead, a constant
     /// factor); plus
-    /// `terminationLossWeight` times the binary cross-entropy of the termination logit. With
+    /// `terminationLossWeight` times the binary cross-entropy of the termination logit (with
+    /// `balanceTerminationClasses`, terminated rows weighted by the step's negatives over
+    /// positives). With
     /// several steps the model is unrolled on its own mean predictions and the loss is the mean
     /// over steps, with gradients through the whole unrolled chain (backpropagation through the
     /// predicted observations, their normalisation and the delta). A Gaussian model adds the
@@ -127,6 +129,14 @@ extension DynamicsEnsemble {
             var outputGradient = Matrix(rows: rows, columns: width)
             let terminated = batch.terminated[step]
             let terminationWeight = config.terminationLossWeight
+            // Class balance: terminated rows weigh negatives / positives of this step's rows.
+            var positiveWeight: Float = 1
+            if layout.hasTermination && config.balanceTerminationClasses {
+                let positives = terminated.reduce(0) { $0 + ($1 ? 1 : 0) }
+                if positives > 0 && positives < terminated.count {
+                    positiveWeight = Float(terminated.count - positives) / Float(positives)
+                }
+            }
             var stepTermination = 0.0
             outputGradient.withUnsafeMutableBufferPointer { gradient in
                 meanGradient.withUnsafeBufferPointer { meanBuffer in
@@ -149,10 +159,11 @@ extension DynamicsEnsemble {
                                 if layout.hasTermination {
                                     let logit = out[row * width + layout.terminationColumn]
                                     let label: Float = terminated[row] ? 1 : 0
-                                    stepTermination += Double(Activation.softplus(logit) - label * logit)
+                                    let classWeight: Float = terminated[row] ? positiveWeight : 1
+                                    stepTermination += Double(classWeight * (Activation.softplus(logit) - label * logit))
                                     let probability = 1 / (1 + expf(-logit))
                                     gradient[row * width + layout.terminationColumn] =
-                                        stepScale * terminationWeight * (probability - label) / Float(rowsPerMember)
+                                        stepScale * terminationWeight * classWeight * (probability - label) / Float(rowsPerMember)
                                 }
                             }
                         }

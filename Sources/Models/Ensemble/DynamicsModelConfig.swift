@@ -64,6 +64,10 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
     public var boundPenaltyWeight: Float = LogVarianceBounds.defaultPenaltyWeight
     /// The weight of the termination head's cross-entropy in the loss. Default 1.
     public var terminationLossWeight: Float = 1
+    /// Weight the termination head's positive rows by `negatives / positives` of each batch
+    /// step, so rare terminations count as much as the rest (default true). The head's
+    /// probabilities then overstate terminations, which makes plans and rollouts cautious.
+    public var balanceTerminationClasses = true
     /// How the model is fitted (see `ModelTrainerConfig`).
     public var training = ModelTrainerConfig()
 
@@ -112,13 +116,14 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
         "maxLogVariance": "initial upper log-variance bound",
         "boundPenaltyWeight": "weight of sum(maxLogVariance) - sum(minLogVariance) in the loss",
         "terminationLossWeight": "weight of the termination cross-entropy in the loss",
+        "balanceTerminationClasses": "weight terminated rows by negatives/positives of each batch in the termination loss",
         "training": "how the model is fitted: optimizer, learningRate, weightDecay, batchSize, validationRatio, epochs, patience, ...",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, ensembleSize, eliteCount, hiddenSizes, activation, initializer, targetIsDelta, noDeltaDimensions
         case normalizeInputs, normalizeOutputs, learnedReward, learnedTermination, learnLogVarianceBounds
-        case minLogVariance, maxLogVariance, boundPenaltyWeight, terminationLossWeight, training
+        case minLogVariance, maxLogVariance, boundPenaltyWeight, terminationLossWeight, balanceTerminationClasses, training
     }
 
     public init(from decoder: Decoder) throws {
@@ -145,6 +150,8 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
                                                   default: defaults.boundPenaltyWeight, in: 0...1000)
         terminationLossWeight = try container.decode(Float.self, forKey: .terminationLossWeight,
                                                      default: defaults.terminationLossWeight, in: 0...1000)
+        balanceTerminationClasses = try container.decode(Bool.self, forKey: .balanceTerminationClasses,
+                                                         default: defaults.balanceTerminationClasses)
         training = try container.decode(ModelTrainerConfig.self, forKey: .training, default: defaults.training)
         if let bad = hiddenSizes.first(where: { $0 < 1 || $0 > 100_000 }) {
             throw DecodingError.dataCorruptedError(
@@ -177,6 +184,7 @@ public struct DynamicsModelConfig: DocumentedConfig, Equatable {
         try container.encode(maxLogVariance, forKey: .maxLogVariance)
         try container.encode(boundPenaltyWeight, forKey: .boundPenaltyWeight)
         try container.encode(terminationLossWeight, forKey: .terminationLossWeight)
+        try container.encode(balanceTerminationClasses, forKey: .balanceTerminationClasses)
         try container.encode(training, forKey: .training)
     }
 

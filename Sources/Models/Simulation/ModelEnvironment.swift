@@ -9,6 +9,10 @@ import MBRLCore
 /// function (an environment's `rewardFunction`) or, when none is given, from the model's learned
 /// reward head; terminations likewise. A particle earns no reward after it terminates, and a
 /// non-finite return is replaced by `-1e10` so it is never chosen (both as mbrl-lib's `ModelEnv`).
+/// With a learned termination head that gives probabilities (`DynamicsEnsemble`), each step's
+/// reward is weighted by the probability that the particle has not terminated before it,
+/// `prod_k<t (1 - p_k)`, instead of cutting the particle where a probability passes 0.5: a head
+/// trained on rare terminations seldom passes 0.5 but still ranks risky plans lower.
 ///
 /// With an `EnsembleDynamicsModel`, `propagation` routes particles through members (TS1,
 /// TS-infinity or the expectation); other models are called directly.
@@ -106,6 +110,7 @@ public struct ModelEnvironment<Model: DynamicsModel>: TrajectoryEvaluator {
         }
         var returns = [Float](repeating: 0, count: rowCount)
         var terminated = [Bool](repeating: false, count: rowCount)
+        var continuing = [Float](repeating: 1, count: rowCount)
         var actions = Matrix(rows: rowCount, columns: actionSize)
         let ensemble = model as? any EnsembleDynamicsModel
         var fixedMembers: [Int]? = nil
@@ -136,10 +141,19 @@ public struct ModelEnvironment<Model: DynamicsModel>: TrajectoryEvaluator {
                 prediction = try model.predict(observations: states, actions: actions, generator: &generator)
             }
             let rewards = try stepRewards(states: states, actions: actions, prediction: prediction)
-            let stepTerminations = stepTerminations(states: states, actions: actions, prediction: prediction)
-            for row in 0..<rowCount where !terminated[row] {
-                returns[row] += weight * rewards[row]
-                if let stepTerminations, stepTerminations[row] { terminated[row] = true }
+            if terminationFunction == nil, let probabilities = prediction.terminationProbabilities, probabilities.count == rowCount {
+                // A learned head: the rest of the return is weighted by the probability that the
+                // particle is still running (Dreamer's continuation weights), not cut at 0.5.
+                for row in 0..<rowCount {
+                    returns[row] += weight * continuing[row] * rewards[row]
+                    continuing[row] *= 1 - probabilities[row]
+                }
+            } else {
+                let stepTerminations = stepTerminations(states: states, actions: actions, prediction: prediction)
+                for row in 0..<rowCount where !terminated[row] {
+                    returns[row] += weight * rewards[row]
+                    if let stepTerminations, stepTerminations[row] { terminated[row] = true }
+                }
             }
             states = prediction.nextObservations
             weight *= config.discount
