@@ -52,12 +52,16 @@ struct LoopComponents {
         // A termination rule known without the reward (MuJoCo tasks through the bridge).
         let knownTermination = knownReward?.terminationFunction
             ?? (environment as? any KnownTerminationEnvironment)?.knownTerminationFunction
-        if recipe.planner != nil && recipe.planning.reward == "learned" {
+        if (recipe.planner != nil || recipe.policyOptimizer != nil) && recipe.planning.reward == "learned" {
+            // Imagined steps scored by the model's reward head; terminations by its termination
+            // head when it has one, otherwise by the known rule (mbrl-lib's MBPO and PETS on
+            // tasks whose reward is learned). A latent model's states are not observations, so
+            // no known rule applies to them.
             guard model?.predictsRewards == true else {
-                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable it in the model's config)")
+                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable learnedReward in the model's config)")
             }
             rewardFunction = nil
-            terminationFunction = nil
+            terminationFunction = model?.predictsTerminations == true || model is any LatentDynamicsModel ? nil : knownTermination
         } else if recipe.planner != nil {
             guard let knownReward else {
                 throw RecipeError(path: "planning.reward",
@@ -65,14 +69,6 @@ struct LoopComponents {
             }
             rewardFunction = knownReward.rewardFunction
             terminationFunction = knownReward.terminationFunction
-        } else if recipe.policyOptimizer != nil && recipe.planning.reward == "learned" {
-            // Imagined steps of a policy optimizer: the model's reward head, and the known
-            // termination function unless the model learns terminations (mbrl-lib's MBPO).
-            guard model?.predictsRewards == true else {
-                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable learnedReward in the model's config)")
-            }
-            rewardFunction = nil
-            terminationFunction = model?.predictsTerminations == true ? nil : knownTermination
         } else {
             rewardFunction = knownReward?.rewardFunction
             terminationFunction = knownTermination

@@ -135,8 +135,9 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public var propagation = "random-model"
     /// Reward source of imagined steps, for planners and for policy optimizers' model rollouts:
     /// `"environment"` (the environment's known reward function) or `"learned"` (the model's
-    /// reward head; a policy optimizer then keeps the known termination function unless the
-    /// model learns terminations).
+    /// reward head; terminations then come from the model's termination head when it has one,
+    /// otherwise from the environment's known termination rule, for example the MuJoCo tasks'
+    /// rules in `GymnasiumTerminationFunctions`).
     public var reward = "environment"
     /// Discount of later rewards within the horizon.
     public var discount: Float = 1
