@@ -141,15 +141,15 @@ final class DriftingReward: RewardFunction, @unchecked Sendable {
         var check = try EnsembleImprovementCheck(initialReturns: [-10, -10, -10, -10, -10], improvementRatio: 0.7, patience: 2)
         // 4 of 5 improve (ties count): accepted, the references become these returns.
         var verdict = try check.record([-9, -10, -8, -7, -11])
-        #expect(verdict == .init(improvingFraction: 0.8, accepted: true, shouldStop: false))
+        #expect(verdict.improvingFraction == 0.8 && verdict.accepted == true && verdict.shouldStop == false)
         #expect(check.referenceReturns == [-9, -10, -8, -7, -11])
         // 3 of 5: not enough.
         verdict = try check.record([-8, -9, -9, -6, -12])
-        #expect(verdict == .init(improvingFraction: 0.6, accepted: false, shouldStop: false))
+        #expect(verdict.improvingFraction == 0.6 && verdict.accepted == false && verdict.shouldStop == false)
         #expect(check.referenceReturns == [-9, -10, -8, -7, -11])
         // Compared with the last accepted check, not the previous one; a second miss stops.
         verdict = try check.record([-20, -20, -20, -20, -20])
-        #expect(verdict == .init(improvingFraction: 0, accepted: false, shouldStop: true))
+        #expect(verdict.improvingFraction == 0 && verdict.accepted == false && verdict.shouldStop == true)
         #expect(check.checks == 3 && check.acceptedChecks == 1 && check.improvingFractions == [0.8, 0.6, 0])
         // 7 of 10 is exactly the ratio: accepted (thanard stops only above 30% worse).
         var ten = try EnsembleImprovementCheck(initialReturns: Array(repeating: 0, count: 10), improvementRatio: 0.7, patience: 1)
