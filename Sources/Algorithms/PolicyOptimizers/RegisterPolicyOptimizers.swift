@@ -5,7 +5,9 @@ import MBRLCore
 /// the environment's discrete spaces (a continuous space is a `RecipeError`); and `"sac"`
 /// (soft actor-critic on the real replay buffer) and `"mbpo"` (SAC on short model rollouts
 /// branched from real states) for continuous actions; `"trpo"` (model-free trust region policy
-/// optimization, on-policy) for `Box` or `Discrete` actions.
+/// optimization, on-policy) for `Box` or `Discrete` actions; `"me-trpo"` (model-ensemble TRPO:
+/// TRPO on imagined trajectories of an ensemble, stopped when the members stop agreeing on
+/// improvement) for `Box` or `Discrete` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -61,5 +63,19 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
                                                    actionSpace: context.actionSpace, generator: &generator)
         return try TrustRegionPolicyOptimization(config: config, policy: policy, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "me-trpo", summary: "model-ensemble TRPO (Kurutach et al. 2018): TRPO on ensemble rollouts, stopped by per-member validation, as thanard/me-trpo runs it",
+        config: ModelEnsembleTrustRegionConfig.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 12)
+        if context.actionSpace.discrete != nil {
+            let policy = try CategoricalMLPPolicy(config: config.categoricalPolicy, observationSpace: context.observationSpace,
+                                                  actionSpace: context.actionSpace, generator: &generator)
+            return try ModelEnsembleTrustRegion(config: config, policy: policy, generator: &generator)
+        }
+        let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
+                                                   actionSpace: context.actionSpace, generator: &generator)
+        return try ModelEnsembleTrustRegion(config: config, policy: policy, generator: &generator)
     }
 }

@@ -81,19 +81,29 @@ public struct ModelRollout: Sendable {
     ///   not fit.
     public func run(model: some DynamicsModel, policy: some Policy, startObservations: Matrix,
                     generator: inout RandomGenerator) throws -> ImaginedTransitions {
+        try rollOut(model: model, policy: policy, startObservations: startObservations, givenMembers: nil, generator: &generator)
+    }
+
+    /// The rollout of `run(model:policy:startObservations:generator:)`; with `givenMembers` (one
+    /// member index per start row) every trajectory steps through its given member.
+    func rollOut(model: some DynamicsModel, policy: some Policy, startObservations: Matrix, givenMembers: [Int]?,
+                 generator: inout RandomGenerator) throws -> ImaginedTransitions {
         try checkCompatibility(with: model)
         let observationSize = model.observationSize, actionSize = model.actionSize
         guard startObservations.columns == observationSize else {
             throw MBRLError.shapeMismatch(
                 "the model takes observations of \(observationSize) entries, the start states are \(startObservations.rows) x \(startObservations.columns)")
         }
-        let ensemble = config.memberSelection == .modelDefault ? nil : model as? any EnsembleDynamicsModel
+        let selection = givenMembers == nil ? config.memberSelection : .fixedPerTrajectory
+        let ensemble = selection == .modelDefault ? nil : model as? any EnsembleDynamicsModel
         let memberCount = ensemble?.memberCount ?? 0
         if ensemble != nil && memberCount < 1 {
             throw MBRLError.incompatible("the ensemble model predicts with no members")
         }
         var fixedMembers: [Int] = []
-        if ensemble != nil && config.memberSelection == .fixedPerTrajectory {
+        if let givenMembers {
+            fixedMembers = givenMembers
+        } else if ensemble != nil && selection == .fixedPerTrajectory {
             fixedMembers = (0..<startObservations.rows).map { _ in generator.nextInt(below: memberCount) }
         }
 
@@ -109,7 +119,7 @@ public struct ModelRollout: Sendable {
             var members = [Int](repeating: -1, count: state.rows)
             let prediction: ModelPrediction
             if let ensemble {
-                switch config.memberSelection {
+                switch selection {
                 case .fixedPerTrajectory:
                     members = liveRows.map { fixedMembers[$0] }
                 default:
