@@ -5,7 +5,7 @@ import MBRLCore
 /// `mbrl-run plot DIR... [--out FILE]`: learning curves of one or several runs in one SVG.
 enum PlotCommand {
     static let help = """
-        mbrl-run plot DIR... [--out FILE] [--title TEXT] [--metric NAME] [--evaluation]
+        mbrl-run plot DIR... [--out FILE] [--title TEXT] [--metric NAME] [--evaluation] [--max-steps N]
 
         Draws the training returns of the runs in DIR... (or, with --metric, any column of their
         metrics.csv: training_loss, validation_score, or a metric the policy optimizer reported
@@ -19,10 +19,14 @@ enum PlotCommand {
 
     static func main(_ arguments: [String]) throws {
         if arguments.contains("--help") { print(help); return }
-        var parsed = try CommandArguments(arguments)
+        var parsed = try CommandArguments(arguments, flagNames: ["evaluation"])
         let output = parsed.string("out") ?? "learning_curves.svg"
         let metric = parsed.string("metric") ?? "return"
         let evaluation = parsed.flag("evaluation")
+        let maxSteps = try parsed.string("max-steps").map { text -> Double in
+            guard let value = Double(text), value > 0 else { throw UsageError("--max-steps needs a positive number, got '\(text)'") }
+            return value
+        }
         let title = parsed.string("title") ?? (metric == "return" ? "learning curves" : metric)
         try parsed.rejectUnknown(command: "plot")
         guard !parsed.positionals.isEmpty else { throw UsageError("plot needs at least one run directory") }
@@ -37,8 +41,9 @@ enum PlotCommand {
             let records = try lines.map { try JSONDecoder().decode(EpisodeRecord.self, from: Data($0.utf8)) }
             let name = (try? JSONValue(parsing: String(contentsOf: recorder.recipeURL, encoding: .utf8)))?["name"]?.stringValue
             let label = name ?? directory.lastPathComponent
-            let curve = evaluation ? LearningCurve(evaluationsOf: records, label: label, metric: metric)
+            var curve = evaluation ? LearningCurve(evaluationsOf: records, label: label, metric: metric)
                 : LearningCurve(label: label, records: records, metric: metric)
+            if let maxSteps { curve.points = curve.points.filter { $0.steps <= maxSteps } }
             if curve.points.isEmpty && evaluation {
                 throw UsageError("\(path) has no evaluation episodes\(metric == "return" ? "" : " with the metric \"\(metric)\"") (set loop.evaluationEpisodes)")
             }
