@@ -24,8 +24,8 @@ whole epochs of 200 steps and checks `num_steps` only between them, so the scrip
 exception at the start of loop step 199 + STEPS. The timed steps are loop steps 199 to 198 + STEPS:
 STEPS steps with SAC updates, starting with the first fit, and STEPS / 200 fits (three for 600),
 the same work as mbrl-run's 600 training steps after its 200 exploration steps. One difference
-remains: mbrl-lib's buffer also holds those 199 acting-only steps, so its fits see 399, 599, 799
-transitions where mbrl-run's see 200, 400, 600.
+remains: mbrl-lib's buffer also holds those acting-only steps (and the step that ends with
+the fit), so its fits see 400, 600, 800 transitions where mbrl-run's see 200, 400, 600.
 
 Timing (time.perf_counter): from the start of the loop step that ends with the first model fit
 to the start of the first step after them, divided by STEPS (`seconds_per_step`; also the
