@@ -22,11 +22,15 @@ enum MBPOBenchmark {
         temporary run directory removed afterwards, and reports the seconds per training step:
         wall time (monotonic clock) and this process's CPU time, from the end of the last
         exploration step to the end of the last training step's SAC updates, divided by N.
+        RECIPE must use the "mbpo" policy optimizer and collect its first data by
+        loop.explorationSteps (with explorationEpisodes 0), as recipes/mbpo-cartpole.json does.
 
         Breakdown per training step: SAC updates, model rollouts (the optimizer's work after each
         fit), acting (the actor on one observation per step), model fits (each fit run again
         afterwards on a copy of the fitted model and of the data it was fitted on, same epochs),
-        and the rest (environment steps, the loop's logs and per-episode checkpoints).
+        and the rest (environment steps, the loop's logs and per-episode checkpoints). The rest is
+        what remains of the wall time, so it also takes up any difference between the fits in the
+        run and their second timing (--json gives fits and rest together as well).
 
           --steps N     training steps after exploration (default 600)
           --seed S      the recipe's seed (default: the recipe's own)
@@ -64,6 +68,9 @@ enum MBPOBenchmark {
         recipe.loop.maxSteps = explorationSteps + steps
         // Every training episode takes at least one step, so `steps` episodes are enough.
         recipe.loop.episodes = steps
+        guard case .string("mbpo")? = recipe.policyOptimizer?["type"] else {
+            throw UsageError("bench mbpo times the \"mbpo\" policy optimizer; \(path) has no \"policyOptimizer\": {\"type\": \"mbpo\", ...}")
+        }
         guard recipe.loop.explorationEpisodes == 0, explorationSteps > 0 else {
             throw UsageError("bench mbpo counts training steps after loop.explorationSteps; \(path) sets loop.explorationEpisodes (\(recipe.loop.explorationEpisodes)) or no explorationSteps")
         }
@@ -73,7 +80,7 @@ enum MBPOBenchmark {
         _ = try loop.run(resume: false, allowOverwrite: true)
         guard times.trainingSteps == steps, let start = times.explorationEnd, let end = times.trainingEnd else {
             throw MBRLError.invalidArgument(
-                "bench mbpo: the run made \(times.trainingSteps) training steps, expected \(steps); does \(path) use \"policyOptimizer\": {\"type\": \"mbpo\"}?")
+                "bench mbpo: the run made \(times.trainingSteps) training steps, expected \(steps); did it stop early (loop.stopAtReturn)?")
         }
         let wall = end.wall - start.wall - times.bookkeepingSeconds.wall
         let cpu = end.cpu - start.cpu - times.bookkeepingSeconds.cpu
@@ -112,7 +119,7 @@ enum MBPOBenchmark {
                 "\"rollout_starts_per_fit\": \(rolloutStarts)", "\"sac_updates\": \(sacUpdates)",
                 "\"sac_seconds_per_step\": \(sac)", "\"rollout_seconds_per_step\": \(rollouts)",
                 "\"acting_seconds_per_step\": \(acting)", "\"fit_seconds_per_step\": \(fits)",
-                "\"other_seconds_per_step\": \(other)",
+                "\"other_seconds_per_step\": \(other)", "\"fits_and_other_seconds_per_step\": \(fits + other)",
                 "\"cpu\": \"\(LearnerBenchmark.cpuModel().replacingOccurrences(of: "\"", with: "'"))\"",
             ]
             print("{" + fields.joined(separator: ", ") + "}")
