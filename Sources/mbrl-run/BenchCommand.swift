@@ -30,9 +30,10 @@ enum BenchCommand {
         """
 
     static func main(_ arguments: [String]) throws {
-        if arguments.contains("--help") || arguments.isEmpty { print(help); return }
+        // `bench --help` and `bench gemm --help` show this text; `bench NAME --help` shows NAME's.
+        if arguments.isEmpty || arguments[0] == "--help" || arguments[0] == "-h" { print(help); return }
         switch arguments[0] {
-        case "gemm": break
+        case "gemm": if arguments.contains("--help") { print(help); return }
         case "planners": try PlannerAcceptance.main(Array(arguments.dropFirst())); return
         case "train": try TrainBenchmark.main(Array(arguments.dropFirst())); return
         case "plan": try PlanBenchmark.main(Array(arguments.dropFirst())); return
