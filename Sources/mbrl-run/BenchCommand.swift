@@ -12,6 +12,7 @@ enum BenchCommand {
         mbrl-run bench pets [RECIPE] [--seed S] [--target R] ...         (a whole PETS run to its first solved episode)
         mbrl-run bench latent [RECIPE] [--updates N] [--variants LIST] ... (MLP against convolutional latent encoders)
         mbrl-run bench learner [--threads N] [--seconds S] ...          (SAC updates/s and imagined steps/s; see --help)
+        mbrl-run bench mbpo [RECIPE] [--steps N] [--threads N] ...       (seconds per MBPO training step; see --help)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -29,16 +30,18 @@ enum BenchCommand {
         """
 
     static func main(_ arguments: [String]) throws {
-        if arguments.contains("--help") || arguments.isEmpty { print(help); return }
+        // `bench --help` and `bench gemm --help` show this text; `bench NAME --help` shows NAME's.
+        if arguments.isEmpty || arguments[0] == "--help" || arguments[0] == "-h" { print(help); return }
         switch arguments[0] {
-        case "gemm": break
+        case "gemm": if arguments.contains("--help") { print(help); return }
         case "planners": try PlannerAcceptance.main(Array(arguments.dropFirst())); return
         case "train": try TrainBenchmark.main(Array(arguments.dropFirst())); return
         case "plan": try PlanBenchmark.main(Array(arguments.dropFirst())); return
         case "pets": try PetsBenchmark.main(Array(arguments.dropFirst())); return
         case "latent": try LatentBenchmark.main(Array(arguments.dropFirst())); return
         case "learner": try LearnerBenchmark.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent, learner")
+        case "mbpo": try MBPOBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent, learner, mbpo")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)
