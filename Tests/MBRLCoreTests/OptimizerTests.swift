@@ -68,6 +68,27 @@ import Testing
         try expectMatchesReference(&adamW, steps: 2) { referenceAdam($0, gradients: $1, learningRate: 0.1, decoupled: 0.5) }
     }
 
+    @Test(arguments: [(Float(0), Float(0)), (0.3, 0), (0, 0.2)])
+    func adamStepsEveryEntryAlikeWhateverItsPlaceInTheTensor(l2: Float, decoupled: Float) throws {
+        // 37 entries: two 16-entry chunks and a tail of 5. Each entry must get exactly what a
+        // one-entry tensor with the same history gets.
+        var generator = RandomGenerator(seed: 9)
+        let start = TestData.uniform(1, 37, scale: 2, generator: &generator)
+        let gradients = (0..<3).map { _ in TestData.uniform(1, 37, scale: 3, generator: &generator) }
+        func optimizer() throws -> any GradientOptimizer {
+            decoupled > 0 ? try AdamW(learningRate: 0.05, weightDecay: decoupled) : try Adam(learningRate: 0.05, weightDecay: l2)
+        }
+        var whole = [start]
+        var wholeOptimizer = try optimizer()
+        for gradient in gradients { try wholeOptimizer.step(parameters: &whole, gradients: [gradient]) }
+        for entry in 0..<37 {
+            var single = [Matrix(row: [start.values[entry]])]
+            var singleOptimizer = try optimizer()
+            for gradient in gradients { try singleOptimizer.step(parameters: &single, gradients: [Matrix(row: [gradient.values[entry]])]) }
+            #expect(whole[0].values[entry] == single[0].values[0], "entry \(entry)")
+        }
+    }
+
     @Test func adamWFirstStepShrinksThenSteps() throws {
         var optimizer = try AdamW(learningRate: 0.1, weightDecay: 0.5)
         var parameters = start

@@ -39,15 +39,40 @@ enum AdamRule {
         let shrink = 1 - learningRate * decoupledWeightDecay
         let oneMinusBeta1 = 1 - beta1
         let oneMinusBeta2 = 1 - beta2
+        let decoupled = decoupledWeightDecay != 0, coupled = coupledWeightDecay != 0
         for index in parameters.indices {
             parameters[index].withUnsafeMutableBufferPointer { p in
                 gradients[index].withUnsafeBufferPointer { g in
                     state.firstMoments[index].withUnsafeMutableBufferPointer { m in
                         state.secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            for entry in 0..<p.count {
-                                if decoupledWeightDecay != 0 { p[entry] *= shrink }
+                            // 16 entries at a time, the same operations in the same order as the
+                            // scalar tail (so results do not depend on where a tensor is split).
+                            typealias Lanes = SIMD16<Float>
+                            let count = p.count, whole = count - count % Lanes.scalarCount
+                            if whole > 0, let pBase = p.baseAddress, let gBase = g.baseAddress,
+                               let mBase = m.baseAddress, let vBase = v.baseAddress {
+                                let width = MemoryLayout<Lanes>.stride
+                                for chunk in 0 ..< whole / Lanes.scalarCount {
+                                    let offset = chunk * width
+                                    var parameter = UnsafeRawPointer(pBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                    if decoupled { parameter *= shrink }
+                                    var gradient = UnsafeRawPointer(gBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                    if coupled { gradient += coupledWeightDecay * parameter }
+                                    let first = beta1 * UnsafeRawPointer(mBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                        + oneMinusBeta1 * gradient
+                                    let second = beta2 * UnsafeRawPointer(vBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                        + oneMinusBeta2 * gradient * gradient
+                                    let denominator = second.squareRoot() * inverseCorrection2 + epsilon
+                                    parameter -= stepSize * first / denominator
+                                    UnsafeMutableRawPointer(pBase).storeBytes(of: parameter, toByteOffset: offset, as: Lanes.self)
+                                    UnsafeMutableRawPointer(mBase).storeBytes(of: first, toByteOffset: offset, as: Lanes.self)
+                                    UnsafeMutableRawPointer(vBase).storeBytes(of: second, toByteOffset: offset, as: Lanes.self)
+                                }
+                            }
+                            for entry in whole..<count {
+                                if decoupled { p[entry] *= shrink }
                                 var gradient = g[entry]
-                                if coupledWeightDecay != 0 { gradient += coupledWeightDecay * p[entry] }
+                                if coupled { gradient += coupledWeightDecay * p[entry] }
                                 m[entry] = beta1 * m[entry] + oneMinusBeta1 * gradient
                                 v[entry] = beta2 * v[entry] + oneMinusBeta2 * gradient * gradient
                                 let denominator = v[entry].squareRoot() * inverseCorrection2 + epsilon
