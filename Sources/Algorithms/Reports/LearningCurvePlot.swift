@@ -76,15 +76,17 @@ public struct LearningCurvePlot {
         /// of one length).
         case pointIndex
         /// Every run's latest value at each step any run has a point, from the step where all
-        /// runs have begun (runs whose episodes or evaluations fall at different steps).
+        /// runs have begun to the end of the longest (runs whose episodes or evaluations fall at
+        /// different steps); a run that has ended drops out of the mean and the band.
         case steps
     }
 
     /// How the runs of one label are lined up (default `.pointIndex`).
     public var alignment: Alignment = .pointIndex
 
-    /// Per label: x (mean steps), mean, lowest and highest return at each episode index.
-    func groups() -> [(label: String, runs: Int, x: [Double], mean: [Double], low: [Double], high: [Double])] {
+    /// Per label, the points drawn: x (steps), the mean, the lowest and the highest run's value,
+    /// lined up by `alignment`.
+    public func groups() -> [(label: String, runs: Int, x: [Double], mean: [Double], low: [Double], high: [Double])] {
         if alignment == .steps { return stepAlignedGroups() }
         var order: [String] = []
         var byLabel: [String: [LearningCurve]] = [:]
@@ -122,8 +124,12 @@ public struct LearningCurvePlot {
             let grid = Set(runs.flatMap { $0.points.map(\.steps) }).filter { $0 >= start }.sorted()
             var x: [Double] = [], mean: [Double] = [], low: [Double] = [], high: [Double] = []
             for step in grid {
-                let values = runs.compactMap { run in run.points.last(where: { $0.steps <= step })?.episodeReturn }
-                guard values.count == runs.count else { continue }
+                // Runs that have ended before `step` drop out rather than hold their last value.
+                let values = runs.compactMap { run -> Double? in
+                    guard let end = run.points.last?.steps, end >= step else { return nil }
+                    return run.points.last(where: { $0.steps <= step })?.episodeReturn
+                }
+                guard !values.isEmpty else { continue }
                 x.append(step)
                 mean.append(values.reduce(0, +) / Double(values.count))
                 low.append(values.min() ?? 0)
