@@ -134,4 +134,75 @@ import Testing
             _ = try unrewarded.returnAndGradient(policy: policy, model: model, startObservations: starts, generator: &generator)
         }
     }
+
+    @Test(arguments: [UInt64(10), 11]) func terminalValueAndGivenMembers(seed: UInt64) throws {
+        var generator = RandomGenerator(seed: seed)
+        let config = DynamicsModelConfig(kind: .deterministic, ensembleSize: 3, eliteCount: 3, hiddenSizes: [12, 12], activation: .silu)
+        let model = try DynamicsEnsemble(config: config, observationSize: 3,
+                                         actionSpace: .box(Box(lowerBound: -2, upperBound: 2, size: 1)), generator: &generator)
+        let policy = TanhLinearPolicy(observationSize: 3, actionSize: 1, scale: 2, generator: &generator)
+        let starts = TestData.uniform(4, 3, generator: &generator)
+        let tiled = Matrix(rows: 12, columns: 3, values: starts.values + starts.values + starts.values)
+        let members = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]
+        // V(s) = -|s|^2 / 2 + s_0, dV/ds = -s + e_0.
+        let value: DifferentiableModelRollout.TerminalValue = { states in
+            let values = (0..<states.rows).map { row in -0.5 * states.row(row).reduce(0) { $0 + $1 * $1 } + states[row, 0] }
+            var gradients = states.map { -$0 }
+            for row in 0..<states.rows { gradients[row, 0] += 1 }
+            return (values, gradients)
+        }
+        let rollout = try DifferentiableModelRollout(config: .init(horizon: 3, actionMode: .evaluation, discount: 0.9),
+                                                     rewardFunction: PendulumRewardFunction())
+        func meanReturn(_ parameters: [Matrix]) throws -> Double {
+            var copy = policy
+            try copy.setParameters(parameters)
+            var scratch = RandomGenerator(seed: 0)
+            return Double(try rollout.returnAndGradient(policy: copy, model: model, startObservations: tiled, members: members,
+                                                        terminalValue: value, generator: &scratch).meanReturn)
+        }
+        var scratch = RandomGenerator(seed: 0)
+        let result = try rollout.returnAndGradient(policy: policy, model: model, startObservations: tiled, members: members,
+                                                   terminalValue: value, generator: &scratch)
+        var sampler = RandomGenerator(seed: seed)
+        let comparison = try SampledGradientComparison.compare(
+            analytic: result.parameterGradients, at: policy.parameters, entriesPerMatrix: 6, step: 1e-2,
+            generator: &sampler, measuredStep: true, scaleFloor: 1e-4, function: meanReturn)
+        #expect(comparison.cosine > 0.999 && comparison.worst < 0.03, "cosine \(comparison.cosine), worst \(comparison.worst)")
+        // Each block of rows went through its own member: the return of block m is the return of
+        // the same starts with every row given member m, and the terminal value is in it.
+        let trajectory = try #require(result.trajectory)
+        #expect(trajectory.observations.count == 4 && trajectory.rewards.count == 3 && trajectory.terminalValues?.count == 12)
+        for member in 0..<3 {
+            var single = RandomGenerator(seed: 0)
+            let alone = try rollout.returnAndGradient(policy: policy, model: model, startObservations: starts,
+                                                      members: Array(repeating: member, count: 4), terminalValue: value, generator: &single)
+            for row in 0..<4 { #expect(abs(alone.returns[row] - result.returns[4 * member + row]) < 1e-4) }
+        }
+        let withoutValue = try rollout.returnAndGradient(policy: policy, model: model, startObservations: tiled, members: members,
+                                                         generator: &scratch)
+        let values = try value(trajectory.observations[3]).values
+        for row in 0..<12 { #expect(abs(result.returns[row] - withoutValue.returns[row] - 0.729 * values[row]) < 1e-4) }
+        // Members out of range, or for a model without members, are refused.
+        #expect(throws: MBRLError.self) {
+            _ = try rollout.returnAndGradient(policy: policy, model: model, startObservations: starts, members: [0, 1, 2, 3],
+                                              generator: &scratch)
+        }
+        #expect(throws: MBRLError.self) {
+            _ = try rollout.returnAndGradient(policy: policy, model: LinearToyModel(stateMatrix: Matrix.identity(3),
+                                                                                    actionMatrix: Matrix(rows: 3, columns: 1)),
+                                              startObservations: starts, members: [0, 0, 0, 0], generator: &scratch)
+        }
+    }
+
+    @Test func rewardsToGoStopAtTerminationsAndBootstrap() {
+        let trajectory = DifferentiableRolloutTrajectory(
+            observations: [], rewards: [[1, 1], [2, 2], [4, 4]], alive: [[1, 1], [1, 1], [1, 0], [1, 0]])
+        // Row 0 alive throughout: G_2 = 4 + 0.5 * 10, G_1 = 2 + 0.5 * G_2, G_0 = 1 + 0.5 * G_1.
+        // Row 1 terminated at step 1 (its reward counts, later ones do not, nor the bootstrap).
+        let targets = trajectory.rewardsToGo(discount: 0.5, bootstrap: [10, 10])
+        let expected: [[Float]] = [[4.25, 2], [6.5, 2], [9, 0]]
+        #expect(targets == expected)
+        let unbootstrapped: [[Float]] = [[3, 2], [4, 2], [4, 0]]
+        #expect(trajectory.rewardsToGo(discount: 0.5) == unbootstrapped)
+    }
 }

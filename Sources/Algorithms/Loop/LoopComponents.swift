@@ -150,7 +150,12 @@ struct LoopComponents {
             throw refuse("terminations for imagined steps (an environment with a known termination function, or a model with a termination head: learnedTermination)")
         }
         if requirements.contains(.rewardGradients) && !(rewardFunction is any DifferentiableRewardFunction) {
-            throw refuse("reward gradients (an environment whose known reward function is differentiable)")
+            // A learned reward head gives gradients when the model differentiates it.
+            let learnedRewardGradients = rewardFunction == nil && model?.predictsRewards == true
+                && (model is any RewardDifferentiableDynamicsModel || model is any MemberDifferentiableDynamicsModel)
+            if !learnedRewardGradients {
+                throw refuse("reward gradients (an environment whose known reward function is differentiable, or \"planning\": {\"reward\": \"learned\"} with a model whose reward head is differentiable)")
+            }
         }
         if requirements.contains(.continuousActions), case .discrete = environment.actionSpace {
             throw refuse("continuous (Box) actions")

@@ -152,7 +152,7 @@ public final class MBRLLoop {
         let stores = phase != .evaluation
         var observation = try components.environment.reset(seed: seed)
         try withAgent(phase) { try $0.reset(observation: observation) }
-        var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0
+        var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, terminated = false
         let episodeStart = DispatchTime.now().uptimeNanoseconds
         while true {
             // MARK: Refit every trainEvery steps (training episodes)
@@ -200,6 +200,7 @@ public final class MBRLLoop {
                             secondsLeft: secondsPerStep.map { $0 * max(0, stepsLeft - Double(length)) })
 
             // MARK: End of episode
+            terminated = step.terminated
             if step.isDone { break }
             if loop.maxEpisodeSteps > 0 && length >= loop.maxEpisodeSteps { break }
             if stores && loop.maxSteps > 0 && position.totalSteps >= loop.maxSteps { break }
@@ -209,6 +210,9 @@ public final class MBRLLoop {
                 && loop.explorationSteps > 0 && position.totalSteps >= loop.explorationSteps { break }
         }
         if stores { components.optimizer?.optimizer.endEpisode() }
+        // 1 when the episode ended in a terminal state (a goal reached, a pole fallen), 0 when it
+        // was cut by a time limit or the loop.
+        metrics.add(["terminated": terminated ? 1 : 0])
         if stores && components.optimizer != nil { metrics.add(["improvementSecondsPerStep": improvementSeconds / Double(max(length, 1))]) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
         return EpisodeOutcome(episodeReturn: episodeReturn, length: length, secondsPerAction: actingSeconds / Double(max(length, 1)),

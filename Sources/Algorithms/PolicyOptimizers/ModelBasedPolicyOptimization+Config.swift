@@ -55,13 +55,7 @@ extension ModelBasedPolicyOptimization {
         }
 
         public init(from decoder: Decoder) throws {
-            let allKeys = ScheduleKeys.allCases.map(\.rawValue) + SoftActorCriticConfig.CodingKeys.allCases.map(\.rawValue)
-            let raw = try decoder.container(keyedBy: AnyCodingKey.self)
-            for key in raw.allKeys where !allKeys.contains(key.stringValue) {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath + [key],
-                    debugDescription: "unknown key \"\(key.stringValue)\"\(NameSuggestions.hint(for: key.stringValue, in: allKeys))"))
-            }
+            try decoder.rejectUnknownKeys(allowing: ScheduleKeys.allCases.map(\.rawValue) + SoftActorCriticConfig.CodingKeys.allCases.map(\.rawValue))
             let container = try decoder.container(keyedBy: ScheduleKeys.self)
             let defaults = Config()
             rolloutsPerStep = try container.decode(Int.self, forKey: .rolloutsPerStep, default: defaults.rolloutsPerStep, in: 1...1_000_000)

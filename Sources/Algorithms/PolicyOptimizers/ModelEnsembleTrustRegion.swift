@@ -67,27 +67,6 @@ public struct ModelEnsembleTrustRegion<LearnedPolicy: FisherVectorProductPolicy>
         learner = try TrustRegionPolicyUpdate(policy: policy, config: config.learner, generator: &generator)
     }
 
-    // MARK: - Start states
-
-    /// The observations trajectories start from: `[S, obs]`.
-    ///
-    /// - Throws: `MBRLError.invalidArgument` when the buffer is empty.
-    public static func startStates(in buffer: ReplayBuffer, kind: ModelEnsembleStartStates) throws -> Matrix {
-        guard !buffer.isEmpty else {
-            throw MBRLError.invalidArgument("me-trpo starts imagined trajectories from real states; the replay buffer is empty")
-        }
-        switch kind {
-        case .realStates:
-            return buffer.all().observations
-        case .episodeStarts:
-            var indices = [0]
-            for index in 1..<max(buffer.count, 1) where buffer.episode(ofTransition: index) != buffer.episode(ofTransition: index - 1) {
-                indices.append(index)
-            }
-            return buffer.batch(indices).observations
-        }
-    }
-
     // MARK: - Per-member validation
 
     /// The mean return of the deterministic policy in each member from `starts` `[V, obs]`:
@@ -206,7 +185,7 @@ public struct ModelEnsembleTrustRegion<LearnedPolicy: FisherVectorProductPolicy>
     mutating func optimize(model: some EnsembleDynamicsModel, context: PolicyOptimizerContext,
                            generator: inout RandomGenerator) throws -> [String: Double] {
         fitsSeen += 1
-        let starts = try Self.startStates(in: context.buffer, kind: config.startStates)
+        let starts = try config.startStates.observations(in: context.buffer, optimizer: name)
         let validationStarts = starts.gatherRows((0..<config.validationStarts).map { _ in generator.nextInt(below: starts.rows) })
         resetStandardDeviation()
         let initialReturns = try memberReturns(model: model, starts: validationStarts, rewardFunction: context.rewardFunction,

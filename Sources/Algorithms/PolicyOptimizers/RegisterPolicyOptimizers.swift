@@ -7,7 +7,8 @@ import MBRLCore
 /// branched from real states) for continuous actions; `"trpo"` (model-free trust region policy
 /// optimization, on-policy) for `Box` or `Discrete` actions; `"me-trpo"` (model-ensemble TRPO:
 /// TRPO on imagined trajectories of an ensemble, stopped when the members stop agreeing on
-/// improvement) for `Box` or `Discrete` actions.
+/// improvement) for `Box` or `Discrete` actions; `"policy-backprop"` (a deterministic policy
+/// trained by backpropagation through the model's imagined rollouts) for `Box` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -77,5 +78,13 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
                                                    actionSpace: context.actionSpace, generator: &generator)
         return try ModelEnsembleTrustRegion(config: config, policy: policy, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "policy-backprop", summary: "policy backpropagation through the model: gradient ascent on the imagined H-step return of a deterministic policy",
+        config: PolicyBackpropagation.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 13)
+        return try PolicyBackpropagation(config: config, observationSpace: context.observationSpace,
+                                         actionSpace: context.actionSpace, generator: &generator)
     }
 }

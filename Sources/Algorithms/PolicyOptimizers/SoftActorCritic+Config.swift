@@ -33,13 +33,7 @@ extension SoftActorCritic {
         enum ScheduleKeys: String, CodingKey, CaseIterable { case learningStarts, batchSize, gradientSteps, trainFrequency, actor }
 
         public init(from decoder: Decoder) throws {
-            let allKeys = ScheduleKeys.allCases.map(\.rawValue) + SoftActorCriticConfig.CodingKeys.allCases.map(\.rawValue)
-            let raw = try decoder.container(keyedBy: AnyCodingKey.self)
-            for key in raw.allKeys where !allKeys.contains(key.stringValue) {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath + [key],
-                    debugDescription: "unknown key \"\(key.stringValue)\"\(NameSuggestions.hint(for: key.stringValue, in: allKeys))"))
-            }
+            try decoder.rejectUnknownKeys(allowing: ScheduleKeys.allCases.map(\.rawValue) + SoftActorCriticConfig.CodingKeys.allCases.map(\.rawValue))
             let container = try decoder.container(keyedBy: ScheduleKeys.self)
             let defaults = Config()
             learningStarts = try container.decode(Int.self, forKey: .learningStarts, default: defaults.learningStarts, in: 0...Int.max)

@@ -44,13 +44,7 @@ public struct TrustRegionPolicyOptimizationConfig: DocumentedConfig, Equatable {
     enum ScheduleKeys: String, CodingKey, CaseIterable { case stepsPerUpdate, discount, gaeLambda, policy }
 
     public init(from decoder: Decoder) throws {
-        let allKeys = ScheduleKeys.allCases.map(\.rawValue) + TrustRegionPolicyUpdateConfig.CodingKeys.allCases.map(\.rawValue)
-        let raw = try decoder.container(keyedBy: AnyCodingKey.self)
-        for key in raw.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !allKeys.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath + [key],
-                debugDescription: "unknown key \"\(key.stringValue)\"\(NameSuggestions.hint(for: key.stringValue, in: allKeys))"))
-        }
+        try decoder.rejectUnknownKeys(allowing: ScheduleKeys.allCases.map(\.rawValue) + TrustRegionPolicyUpdateConfig.CodingKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: ScheduleKeys.self)
         let defaults = Self()
         stepsPerUpdate = try container.decode(Int.self, forKey: .stepsPerUpdate, default: defaults.stepsPerUpdate, in: 2...10_000_000)

@@ -17,7 +17,8 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
     /// Rewards for imagined transitions: the environment's known reward function or the model's
     /// reward head.
     public static let rewards = PolicyOptimizerRequirements(rawValue: 1 << 3)
-    /// Reward gradients: a differentiable known reward function.
+    /// Reward gradients: a differentiable known reward function, or a learned reward head the
+    /// model differentiates (`"planning": {"reward": "learned"}`).
     public static let rewardGradients = PolicyOptimizerRequirements(rawValue: 1 << 4)
     /// A continuous (`Box`) action space.
     public static let continuousActions = PolicyOptimizerRequirements(rawValue: 1 << 5)
@@ -30,7 +31,7 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
     static let names: [(PolicyOptimizerRequirements, String)] = [
         (.model, "a model"), (.ensembleModel, "an ensemble model"), (.differentiableModel, "a differentiable model"),
         (.rewards, "rewards for imagined steps (a known reward function or a model reward head)"),
-        (.rewardGradients, "reward gradients (a differentiable known reward function)"),
+        (.rewardGradients, "reward gradients (a differentiable known reward function or a differentiable reward head)"),
         (.continuousActions, "continuous (Box) actions"), (.discreteActions, "discrete actions"),
         (.terminations, "terminations for imagined steps (a known termination function or a model termination head)"),
     ]

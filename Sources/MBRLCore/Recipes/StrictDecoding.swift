@@ -19,7 +19,17 @@ extension Decoder {
     /// Throws `DecodingError.dataCorrupted` naming the first key of this object that `keys` does
     /// not list, its JSON path, the nearest valid key and the full list of valid keys.
     public func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
-        let valid = Keys.allCases.map(\.stringValue)
+        try rejectUnknownKeys(allowing: Keys.allCases.map(\.stringValue))
+    }
+
+    /// Throws as `rejectUnknownKeys(_:)` for a list of valid key names, for configs whose keys
+    /// come from several enums (an optimizer's own keys and its learner's, read from one object).
+    ///
+    /// ```swift
+    /// try decoder.rejectUnknownKeys(allowing: ScheduleKeys.allCases.map(\.rawValue)
+    ///                                         + SoftActorCriticConfig.CodingKeys.allCases.map(\.rawValue))
+    /// ```
+    public func rejectUnknownKeys(allowing valid: [String]) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !valid.contains(key.stringValue) {
             let path = (codingPath + [key]).map(\.stringValue).joined(separator: ".")

@@ -14,6 +14,13 @@ import MBRLCore
 /// `J = mean_n sum_t discount^t * alive_t * r_t`; a termination (from `terminationFunction`)
 /// stops a row's rewards and is a constant mask without gradient.
 ///
+/// Two options serve policy learning through the model (`PolicyBackpropagation`): `members`
+/// fixes the member of every row for the whole horizon (tile the start states once per member
+/// to average the return over members, each rolled separately), and `terminalValue` adds
+/// `discount^H * alive_H * V(s_H)` to each row's return, with its gradient through `s_H`. The
+/// result's `trajectory` keeps the visited states, rewards and alive masks (for fitting that
+/// value on imagined returns).
+///
 /// The forward pass keeps each step's pullbacks; the backward pass runs them in reverse,
 /// carrying `dJ / d s_t` through the model, the reward and the policy's observation input, and
 /// sending `dJ / d a_t` into the policy's parameters.
@@ -44,14 +51,26 @@ public struct DifferentiableModelRollout: Sendable {
         self.terminationFunction = terminationFunction
     }
 
+    /// A value of the horizon's last states: `[N, obs] -> (V [N], dV/ds [N, obs])`.
+    public typealias TerminalValue = (Matrix) throws -> (values: [Float], gradients: Matrix)
+
     /// The mean discounted return over `startObservations` (`[N, obs]`) and its gradient with
     /// respect to `policy.parameters`.
     ///
+    /// - Parameters:
+    ///   - members: for a `MemberDifferentiableDynamicsModel`, the member of each start row for
+    ///     the whole horizon (`[N]`, in `0..<memberCount`), instead of `config.memberSelection`'s
+    ///     draw; `nil` follows `config.memberSelection`.
+    ///   - terminalValue: the value added at the horizon's end (see the type's documentation);
+    ///     `nil` for none.
     /// - Throws: `MBRLError.incompatible` when there is no reward function and the model has no
-    ///   differentiable reward head; `MBRLError.shapeMismatch` when the sizes of the policy, the
-    ///   model and the start states disagree; `MBRLError.invalidArgument` for no start states.
+    ///   differentiable reward head, or `members` are given for a model without members;
+    ///   `MBRLError.shapeMismatch` when the sizes of the policy, the model, the start states, the
+    ///   members or the terminal values disagree; `MBRLError.invalidArgument` for no start states
+    ///   or a member out of range.
     public func returnAndGradient<Policy: DifferentiablePolicy, Model: DifferentiableDynamicsModel>(
-        policy: Policy, model: Model, startObservations: Matrix, generator: inout RandomGenerator
+        policy: Policy, model: Model, startObservations: Matrix, members givenMembers: [Int]? = nil,
+        terminalValue: TerminalValue? = nil, generator: inout RandomGenerator
     ) throws -> PolicyReturnGradient {
         let rows = startObservations.rows, observationSize = model.observationSize, actionSize = model.actionSize
         guard rows > 0 else { throw MBRLError.invalidArgument("the differentiable rollout needs at least one start state") }
@@ -61,7 +80,8 @@ public struct DifferentiableModelRollout: Sendable {
                 "the model takes (\(observationSize) observation, \(actionSize) action) entries, the policy (\(policy.observationSize), \(policy.actionSize)), the start states are \(rows) x \(startObservations.columns)")
         }
         let rewardModel = model as? any RewardDifferentiableDynamicsModel
-        let memberModel = config.memberSelection == .modelDefault ? nil : model as? any MemberDifferentiableDynamicsModel
+        let memberModel = config.memberSelection == .modelDefault && givenMembers == nil
+            ? nil : model as? any MemberDifferentiableDynamicsModel
         if rewardFunction == nil && ((rewardModel == nil && memberModel == nil) || !model.predictsRewards) {
             throw MBRLError.incompatible(
                 "the differentiable rollout needs a differentiable reward function or a model with a learned reward head")
@@ -77,9 +97,22 @@ public struct DifferentiableModelRollout: Sendable {
         let memberCount = memberModel?.memberCount ?? 0
         if memberModel != nil && memberCount < 1 { throw MBRLError.incompatible("the ensemble model predicts with no members") }
         var members: [Int] = []
-        if memberModel != nil && config.memberSelection == .fixedPerTrajectory {
+        if let givenMembers {
+            guard memberModel != nil else {
+                throw MBRLError.incompatible("members were given for the differentiable rollout, but \(type(of: model)) is not an ensemble with per-member gradients")
+            }
+            guard givenMembers.count == rows else {
+                throw MBRLError.shapeMismatch("give one member per start row: \(rows) start rows, \(givenMembers.count) members")
+            }
+            if let bad = givenMembers.first(where: { $0 < 0 || $0 >= memberCount }) {
+                throw MBRLError.invalidArgument("member \(bad) is out of range: the ensemble predicts with members 0..<\(memberCount)")
+            }
+            members = givenMembers
+        } else if memberModel != nil && config.memberSelection == .fixedPerTrajectory {
             members = (0..<rows).map { _ in generator.nextInt(below: memberCount) }
         }
+        var trajectory = DifferentiableRolloutTrajectory(observations: [startObservations], rewards: [], alive: [alive])
+        trajectory.observations.reserveCapacity(config.horizon + 1)
         for _ in 0..<config.horizon {
             let (actions, policyPullback) = try policy.actionsWithPullback(for: state, mode: config.actionMode,
                                                                           generator: &generator)
@@ -91,7 +124,7 @@ public struct DifferentiableModelRollout: Sendable {
             let modelPullback: @Sendable (Matrix, [Float]?) throws -> InputGradients
             var rewardGradients: RewardGradients?
             if let memberModel {
-                if config.memberSelection == .randomEachStep {
+                if givenMembers == nil && config.memberSelection == .randomEachStep {
                     members = (0..<rows).map { _ in generator.nextInt(below: memberCount) }
                 }
                 let (prediction, predictedRewards, pullback) = try memberModel.predictWithPullback(
@@ -135,12 +168,25 @@ public struct DifferentiableModelRollout: Sendable {
                                     rewardGradients: rewardGradients, weights: stepWeights))
             state = next
             weight *= config.discount
+            trajectory.observations.append(next)
+            trajectory.rewards.append(rewards)
+            trajectory.alive.append(alive)
+        }
+        var adjoint = Matrix(rows: rows, columns: observationSize)   // dJ / d s_{t+1}
+        if let terminalValue {
+            let (values, gradients) = try terminalValue(state)
+            guard values.count == rows, gradients.rows == rows, gradients.columns == observationSize else {
+                throw MBRLError.shapeMismatch(
+                    "the terminal value gave \(values.count) values and \(gradients.rows) x \(gradients.columns) gradients for \(rows) x \(observationSize) states")
+            }
+            for row in 0..<rows { returns[row] += alive[row] * weight * values[row] }
+            Self.addScaledRows(gradients, weights: alive.map { $0 * weight / Float(rows) }, into: &adjoint)
+            trajectory.terminalValues = values
         }
 
         // MARK: Backward
         var parameterGradients: [Matrix] = policy.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
         var stepNorms = [Float](repeating: 0, count: config.horizon)
-        var adjoint = Matrix(rows: rows, columns: observationSize)   // dJ / d s_{t+1}
         for step in stride(from: steps.count - 1, through: 0, by: -1) {
             let record = steps[step]
             var upstream = adjoint
@@ -169,8 +215,10 @@ public struct DifferentiableModelRollout: Sendable {
             adjoint = stateGradient
         }
         let meanReturn = returns.reduce(0, +) / Float(rows)
-        return PolicyReturnGradient(meanReturn: meanReturn, returns: returns, parameterGradients: parameterGradients,
-                                    stepGradientNorms: stepNorms)
+        var result = PolicyReturnGradient(meanReturn: meanReturn, returns: returns, parameterGradients: parameterGradients,
+                                          stepGradientNorms: stepNorms)
+        result.trajectory = trajectory
+        return result
     }
 
     // MARK: - Internals

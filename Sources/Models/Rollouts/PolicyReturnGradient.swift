@@ -14,6 +14,9 @@ public struct PolicyReturnGradient: Sendable, Equatable {
     /// `t` (all parameters flattened), showing how much each horizon step adds (vanishing or
     /// exploding gradients over long horizons).
     public var stepGradientNorms: [Float]
+    /// The states, rewards and alive masks of the rollout (filled by
+    /// `DifferentiableModelRollout`).
+    public var trajectory: DifferentiableRolloutTrajectory?
 
     /// A result as given.
     public init(meanReturn: Float, returns: [Float], parameterGradients: [Matrix], stepGradientNorms: [Float]) {
