@@ -13,6 +13,7 @@ enum BenchCommand {
         mbrl-run bench latent [RECIPE] [--updates N] [--variants LIST] ... (MLP against convolutional latent encoders)
         mbrl-run bench learner [--threads N] [--seconds S] ...          (SAC updates/s and imagined steps/s; see --help)
         mbrl-run bench mbpo [RECIPE] [--steps N] [--threads N] ...       (seconds per MBPO training step; see --help)
+        mbrl-run bench policy-gradient [--samples N] [--horizons LIST]   (policy backprop's gradient norm against the horizon)
 
         Measures GEMM on the shapes of PETS planning and training (a 7-member ensemble of
         4 x 200 MLPs): GFLOP/s (2 m n k per product) on one thread and on N threads
@@ -41,7 +42,8 @@ enum BenchCommand {
         case "latent": try LatentBenchmark.main(Array(arguments.dropFirst())); return
         case "learner": try LearnerBenchmark.main(Array(arguments.dropFirst())); return
         case "mbpo": try MBPOBenchmark.main(Array(arguments.dropFirst())); return
-        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent, learner, mbpo")
+        case "policy-gradient": try PolicyGradientBenchmark.main(Array(arguments.dropFirst())); return
+        default: throw UsageError("unknown benchmark '\(arguments[0])'; benchmarks: gemm, planners, train, plan, pets, latent, learner, mbpo, policy-gradient")
         }
         var parsed = try CommandArguments(Array(arguments.dropFirst()), flagNames: ["json", "transpose-a", "transpose-b", "fused", "packed"])
         let threads = try parsed.integer("threads", default: GEMM.defaultThreadCount, range: 1...1024)
