@@ -14,7 +14,7 @@
 ///
 /// Summation order: every entry of C is `fma(a[p], b[p], s)` for `p` in increasing order from
 /// `s = 0`, in whichever kernel, tile or thread it is computed; this is what makes GEMM's result
-/// independent of the thread count. (Builds with `MBRL_NO_FMA` defined, for CPUs without FMA,
+/// independent of the thread count. (Builds without `MBRL_FMA`, whose target CPU may lack FMA,
 /// use a multiply and an add instead: the same order, with two roundings.)
 enum GEMMMicrokernel {
     typealias Vector = SIMD16<Float>
@@ -35,13 +35,13 @@ enum GEMMMicrokernel {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
     }
 
-    /// `sum += x * y`, fused (one rounding) unless the build targets a CPU without FMA.
+    /// `sum += x * y`, fused (one rounding) when the build targets a CPU with FMA (`MBRL_FMA`).
     @inline(__always)
     static func accumulate(_ sum: inout Vector, _ x: Vector, _ y: Vector) {
-        #if MBRL_NO_FMA
-        sum += x * y
-        #else
+        #if MBRL_FMA
         sum.addProduct(x, y)
+        #else
+        sum += x * y
         #endif
     }
 

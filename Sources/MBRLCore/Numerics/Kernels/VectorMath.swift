@@ -22,15 +22,15 @@ enum VectorMath {
     /// `1.5 * 2^23`: adding it rounds a `Float` of magnitude below `2^22` to an integer.
     private static let roundingMagic: Float = 12582912
 
-    /// `a * b + c`, with one rounding (FMA) unless the build targets a CPU without FMA
-    /// (`MBRL_NO_FMA`, set by portable and debug builds), where a fused multiply-add would be
-    /// a slow library call.
+    /// `a * b + c`, with one rounding (FMA) when the build targets a CPU with FMA (`MBRL_FMA`,
+    /// set by native release builds); otherwise (portable and debug builds) a multiply and an
+    /// add, since a fused multiply-add would be a slow library call.
     @inline(__always)
     static func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
-        #if MBRL_NO_FMA
-        a * b + c
-        #else
+        #if MBRL_FMA
         c.addingProduct(a, b)
+        #else
+        a * b + c
         #endif
     }
 

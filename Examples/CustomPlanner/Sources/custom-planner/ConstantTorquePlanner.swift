@@ -1,15 +1,4 @@
-// An executable of your own that extends the framework: it registers the built-in components
-// the way `mbrl-run` does, adds a planner of its own under a new name, and runs a recipe that
-// uses it. Build and run:
-//
-//     swift run -c release custom-planner-example Examples/CustomPlanner/pendulum-constant-torque.json
-//
-import Algorithms
-import Envs
-import Foundation
 import MBRLCore
-import Models
-import Planners
 
 /// A deliberately simple planner: it scores a handful of constant-torque sequences through the
 /// model and keeps the best. Its settings follow the framework's recipe conventions: every key
@@ -61,26 +50,4 @@ struct ConstantTorquePlanner: Planner {
     }
 
     mutating func reset() {}
-}
-
-let registry = ComponentRegistry()
-registerEnvironments(in: registry)
-registerModels(in: registry)
-registerPlanners(in: registry)
-registry.planners.register("constant-torque", summary: "the best of a few constant actions", config: ConstantTorquePlanner.Config.self) {
-    config, context in try ConstantTorquePlanner(config: config, actionSpace: context.actionSpace)
-}
-
-let arguments = CommandLine.arguments.dropFirst()
-guard let path = arguments.first else {
-    print("usage: custom-planner-example RECIPE")
-    exit(2)
-}
-do {
-    let recipe = try Recipe.load(from: URL(fileURLWithPath: path), overrides: Array(arguments.dropFirst()))
-    let summary = try MBRLLoop(recipe: recipe, registry: registry).run(allowOverwrite: true)
-    print("returns: \(summary.trainingReturns.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
-} catch {
-    FileHandle.standardError.write(Data("custom-planner-example: \(error)\n".utf8))
-    exit(1)
 }
