@@ -173,7 +173,7 @@ public struct SweepReport {
             text += "; every run sets " + manifest.fixedSettings.map { "`\($0.override)`" }.joined(separator: ", ")
         }
         text += ". Seeds: \(manifest.seeds.map(String.init).joined(separator: ", ")). \(manifest.sizeDescription), \(finished) finished.\n\n"
-        text += "Each cell: mean ± standard deviation (n − 1) over the point's finished seeds, [minimum, maximum].\n\n"
+        text += "Each cell: mean ± standard deviation (n − 1) over the point's finished seeds, [minimum, maximum] (one value where the seeds agree).\n\n"
         var header = ["point", "seeds"] + figures.map(\.title)
         if threshold != nil, let position = figures.firstIndex(where: { $0.column == "steps_to_threshold" }) {
             header[position + 2] += " (seeds reaching it)"
@@ -185,8 +185,11 @@ public struct SweepReport {
             for figure in figures {
                 guard let statistics = row.statistics(figure) else { cells.append("–"); continue }
                 var cell = Self.format(statistics.mean)
-                if let deviation = statistics.standardDeviation { cell += " ± \(Self.format(deviation))" }
-                if statistics.count > 1 { cell += " [\(Self.format(statistics.minimum)), \(Self.format(statistics.maximum))]" }
+                // Seeds that all agree show their one value.
+                if statistics.minimum != statistics.maximum {
+                    if let deviation = statistics.standardDeviation { cell += " ± \(Self.format(deviation))" }
+                    cell += " [\(Self.format(statistics.minimum)), \(Self.format(statistics.maximum))]"
+                }
                 if figure.column == "steps_to_threshold" { cell += " (\(statistics.count))" }
                 cells.append(cell)
             }
