@@ -23,8 +23,14 @@ munge_pid=/run/munge/munged.pid
 say() { echo "slurm_test_cluster: $*"; }
 fail() { echo "slurm_test_cluster: $*" >&2; exit 1; }
 
-running() {  # running PIDFILE: whether the process in PIDFILE is alive
-    [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+running() {  # running PIDFILE NAME: whether the process in PIDFILE is alive and is NAME (not a zombie)
+    local pid state
+    [[ -f "$1" ]] || return 1
+    pid=$(cat "$1" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2" ]] || return 1
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z && $state != X ]]
 }
 
 install_packages() {
@@ -52,7 +58,7 @@ install_packages() {
 }
 
 start_munge() {
-    if running "$munge_pid"; then return; fi
+    if running "$munge_pid" munged; then return; fi
     mkdir -p /etc/munge /var/lib/munge /var/log/munge /run/munge
     if [[ ! -s /etc/munge/munge.key ]]; then
         if command -v mungekey >/dev/null; then mungekey --create --keyfile=/etc/munge/munge.key
@@ -61,8 +67,10 @@ start_munge() {
     chown -R munge:munge /etc/munge /var/lib/munge /var/log/munge /run/munge
     chmod 0700 /etc/munge /var/lib/munge /var/log/munge; chmod 0755 /run/munge
     chmod 0400 /etc/munge/munge.key
+    # Files a killed munged left behind would stop a new one.
+    rm -f /run/munge/munge.socket.2 /run/munge/munge.socket.2.lock "$munge_pid"
     runuser -u munge -- /usr/sbin/munged
-    for _ in $(seq 50); do munge -n >/dev/null 2>&1 && return; sleep 0.1; done
+    for _ in $(seq 50); do timeout 5 munge -n >/dev/null 2>&1 && return; sleep 0.1; done
     fail "munged did not start (see /var/log/munge/munged.log)"
 }
 
@@ -120,18 +128,26 @@ start() {
     install_packages
     start_munge
     write_config
-    running "$state_dir/slurmctld.pid" || slurmctld
-    running "$state_dir/slurmd.pid" || slurmd
-    # Wait until the node is idle (takes jobs).
-    for _ in $(seq 60); do
-        if sinfo -h -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
-            say "running: $(sinfo -h -o '%P %D node(s) %c CPUs %m MB %t')"
+    local name
+    for name in slurmctld slurmd; do
+        running "$state_dir/$name.pid" "$name" || "$name" || fail "$name did not start (log: $state_dir/$name.log)"
+    done
+    # Wait until the node is idle (takes jobs), 60 s at most.
+    local started=$SECONDS deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)); do
+        if timeout 5 sinfo -h -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
+            say "running: $(timeout 5 sinfo -h -o '%P %D node(s) %c CPUs %m MB %t')"
             return
         fi
-        scontrol update nodename="$(sinfo -h -o '%N' 2>/dev/null | head -1)" state=resume >/dev/null 2>&1 || true
+        if ((SECONDS > started + 5)); then  # (the daemons write their pid files once they are up)
+            for name in slurmctld slurmd; do
+                running "$state_dir/$name.pid" "$name" || fail "$name stopped (log: $state_dir/$name.log)"
+            done
+        fi
+        timeout 5 scontrol update nodename="$(timeout 5 sinfo -h -o '%N' 2>/dev/null | head -1)" state=resume >/dev/null 2>&1 || true
         sleep 1
     done
-    sinfo >&2 || true
+    timeout 5 sinfo >&2 || true
     tail -5 "$state_dir/slurmctld.log" "$state_dir/slurmd.log" >&2 || true
     fail "the node did not become idle within 60 s (logs in $state_dir)"
 }
@@ -139,13 +155,13 @@ start() {
 stop() {
     local name
     for name in slurmd slurmctld; do
-        if running "$state_dir/$name.pid"; then
+        if running "$state_dir/$name.pid" "$name"; then
             kill "$(cat "$state_dir/$name.pid")"
-            for _ in $(seq 50); do running "$state_dir/$name.pid" || break; sleep 0.1; done
+            for _ in $(seq 50); do running "$state_dir/$name.pid" "$name" || break; sleep 0.1; done
             say "stopped $name"
         fi
     done
-    if running "$munge_pid"; then
+    if running "$munge_pid" munged; then
         kill "$(cat "$munge_pid")"; say "stopped munged"
     fi
 }
@@ -153,11 +169,11 @@ stop() {
 status() {
     local name up=0
     for name in slurmctld slurmd; do
-        if running "$state_dir/$name.pid"; then say "$name running (pid $(cat "$state_dir/$name.pid"))"; up=$((up + 1))
+        if running "$state_dir/$name.pid" "$name"; then say "$name running (pid $(cat "$state_dir/$name.pid"))"; up=$((up + 1))
         else say "$name not running"; fi
     done
-    if running "$munge_pid"; then say "munged running"; else say "munged not running"; fi
-    [[ $up == 2 ]] && sinfo
+    if running "$munge_pid" munged; then say "munged running"; else say "munged not running"; fi
+    [[ $up == 2 ]] && timeout 5 sinfo
     [[ $up == 2 ]]
 }
 
