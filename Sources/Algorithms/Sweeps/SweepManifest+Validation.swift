@@ -73,17 +73,6 @@ extension SweepManifest {
     }
 }
 
-/// Where two recipes differ, for messages.
-struct JSONDifference {
-    var path: String
-    var old: JSONValue?
-    var new: JSONValue?
-
-    func describe(there: String, here: String) -> String {
-        "first difference at \(path.isEmpty ? "the top level" : path): \(old?.description ?? "absent") \(there), \(new?.description ?? "absent") \(here)"
-    }
-}
-
 extension JSONValue {
     /// The object without `key` (other values unchanged).
     func removingMember(_ key: String) -> JSONValue {
