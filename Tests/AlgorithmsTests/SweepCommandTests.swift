@@ -133,6 +133,16 @@ struct SweepCommandTests {
         let failedLine = status.output.split(separator: "\n").first { $0.hasPrefix("2 ") }.map(String.init) ?? ""
         #expect(failedLine.contains("failed") && failedLine.contains("exit status") && failedLine.contains("mbrl-run:"), "\(failedLine)")
 
+        // `sweep task DIR INDEX` (what a Slurm array task runs) does the same for one run.
+        let finishedTask = try mbrlRun(["sweep", "task", directory.path, "0"])
+        #expect(finishedTask.status == 0 && finishedTask.output.contains("has finished already"), "\(finishedTask.output)")
+        try FileManager.default.removeItem(at: runs[0].appendingPathComponent("summary.json"))
+        let resumedTask = try mbrlRun(["sweep", "task", directory.path, "0"])
+        #expect(resumedTask.status == 0 && resumedTask.output.contains("resuming from its checkpoint"), "\(resumedTask.output)")
+        #expect(FileManager.default.fileExists(atPath: runs[0].appendingPathComponent("summary.json").path))
+        let failedTask = try mbrlRun(["sweep", "task", directory.path, "2"])
+        #expect(failedTask.status != 0 && failedTask.errors.contains("run 2 (epsilon=0.2, seed 0) failed, exit status"), "\(failedTask.errors)")
+
         let report = try mbrlRun(["report", directory.path, "--threshold", "1"])
         #expect(report.status == 0, "\(report.errors)")
         let csv = file(directory.appendingPathComponent("report.csv")).split(separator: "\n")
