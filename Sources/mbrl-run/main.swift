@@ -19,6 +19,8 @@ let usage = """
       mbrl-run eval DIR            play a saved agent
       mbrl-run plot DIR...         learning curves of one or several runs
       mbrl-run rollout --env ID    step an environment, one JSON line per step
+      mbrl-run sweep SWEEP         a grid of settings x seeds, here (--jobs N) or on Slurm (--executor slurm)
+      mbrl-run report DIR          a sweep's results: mean, std, min, max over seeds; learning curves
       mbrl-run maze RECIPE         a tabular Dyna / prioritized sweeping maze experiment (Sutton & Barto ch. 8)
       mbrl-run bench ...           performance measurements
       mbrl-run --help              this text; 'mbrl-run COMMAND --help' for a command
@@ -57,8 +59,12 @@ do {
         try BenchCommand.main(rest)
     case "maze":
         try MazeCommand.main(rest)
+    case "sweep":
+        try SweepCommand.main(rest)
+    case "report":
+        try ReportCommand.main(rest)
     default:
-        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze"]
+        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "sweep", "report"]
         throw UsageError("unknown command '\(command)'\(NameSuggestions.hint(for: command, in: commands)) Commands: \(commands.joined(separator: ", "))")
     }
     exit(ExitCode.success.rawValue)

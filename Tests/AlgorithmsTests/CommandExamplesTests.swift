@@ -15,9 +15,10 @@ private let executable: URL? = {
 /// Every command line the README and the help texts show is parsed and checked by the built
 /// `mbrl-run`, so a stale example (a renamed key, a removed flag, a missing recipe) fails here.
 /// `run` lines are checked with `validate` (same recipe loading and overrides, no steps); `list`,
-/// `describe`, `maze` and `rollout` lines are run with small budgets; lines that need a run
-/// directory made earlier (`eval`, `plot`, `--resume`) or take minutes (`bench`) have their
-/// command and flags checked against the command's help text instead.
+/// `describe`, `maze` and `rollout` lines are run with small budgets; `sweep` lines are expanded
+/// and checked with `--dry-run` into a temporary directory; lines that need a run or sweep
+/// directory made earlier (`eval`, `plot`, `--resume`, `sweep status`, `report`) or take minutes
+/// (`bench`) have their command and flags checked against the command's help text instead.
 @Suite(.enabled(if: executable != nil, "mbrl-run is not built: run 'swift build -c release' first to enable the command-example test"))
 struct CommandExamplesTests {
     struct Outcome { var status: Int32; var output: String }
@@ -36,7 +37,7 @@ struct CommandExamplesTests {
         return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    static let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze"]
+    static let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "sweep", "report"]
 
     /// `mbrl-run ...` command lines in `text`: from code blocks and inline code, without the
     /// `swift run -c release` or `.build/release/` prefix and without trailing comments.
@@ -79,7 +80,21 @@ struct CommandExamplesTests {
                 return "\(source): 'bench \(words.first ?? "")' is not a benchmark 'mbrl-run bench --help' lists"
             }
             return nil
-        case "run" where words.contains("--resume"), "eval", "plot":
+        case "sweep" where words.first != "status" && words.first != "task":
+            // Expanded, checked and written to a temporary directory, without running or submitting.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-examples-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var arguments = [command]
+            var index = 0
+            while index < words.count {
+                if words[index] == "--out" { index += 2; continue }   // the example's own directory is not written
+                arguments.append(words[index])
+                index += 1
+            }
+            arguments += ["--dry-run", "--out", directory.path]
+            let outcome = try mbrlRun(arguments)
+            return outcome.status == 0 ? nil : "\(source): mbrl-run \(arguments.joined(separator: " ")) failed: \(outcome.output.suffix(400))"
+        case "run" where words.contains("--resume"), "eval", "plot", "sweep", "report":
             // Flags must be ones the command's help names.
             let help = try mbrlRun([command, "--help"]).output
             for flag in words where flag.hasPrefix("--") && !help.contains(flag) {
