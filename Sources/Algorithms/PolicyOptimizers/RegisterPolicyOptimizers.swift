@@ -8,7 +8,9 @@ import MBRLCore
 /// optimization, on-policy) for `Box` or `Discrete` actions; `"me-trpo"` (model-ensemble TRPO:
 /// TRPO on imagined trajectories of an ensemble, stopped when the members stop agreeing on
 /// improvement) for `Box` or `Discrete` actions; `"policy-backprop"` (a deterministic policy
-/// trained by backpropagation through the model's imagined rollouts) for `Box` actions.
+/// trained by backpropagation through the model's imagined rollouts) for `Box` actions;
+/// `"dqn"` (deep Q-networks on the real replay buffer) and `"dyna"` (DQN on real transitions
+/// mixed with model-simulated ones) for `Discrete` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -86,5 +88,21 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         var generator = RandomGenerator(seed: context.seed, stream: 13)
         return try PolicyBackpropagation(config: config, observationSpace: context.observationSpace,
                                          actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "dqn", summary: "deep Q-networks (Mnih et al. 2015) with double-DQN targets, on Stable-Baselines3's schedule, for discrete actions",
+        config: DeepQNetwork.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 14)
+        return try DeepQNetwork(config: config, observationSpace: context.observationSpace,
+                                actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "dyna", summary: "general Dyna with a DQN learner: minibatches mix real transitions with model-simulated ones from real states, discrete actions",
+        config: GeneralDyna.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 14)
+        return try GeneralDyna(config: config, observationSpace: context.observationSpace,
+                               actionSpace: context.actionSpace, generator: &generator)
     }
 }

@@ -28,13 +28,27 @@ extension DocumentedConfig {
         return keys.map { key in
             let value = defaults[key] ?? .null
             var type = value.kindName
-            if case .number = value, let property = properties.first(where: { $0.label == key }) {
-                switch property.value {
+            if case .number = value, let property = Self.property(named: key, in: properties) {
+                switch property {
                 case is Float, is Double, is Float?, is Double?: type = "number"
                 default: break
                 }
             }
             return .init(name: key, type: type, defaultValue: value, summary: keyDescriptions[key] ?? "")
         }
+    }
+
+    /// The value of the stored property `name`, looked for among `children` and then inside
+    /// them (configs that read a nested config's keys from their own object, as `"sac"` and
+    /// `"dqn"` read their learner's).
+    private static func property(named name: String, in children: Mirror.Children, depth: Int = 0) -> Any? {
+        if let match = children.first(where: { $0.label == name }) { return match.value }
+        guard depth < 3 else { return nil }
+        for child in children {
+            let nested = Mirror(reflecting: child.value)
+            guard nested.displayStyle == .struct, let found = property(named: name, in: nested.children, depth: depth + 1) else { continue }
+            return found
+        }
+        return nil
     }
 }
