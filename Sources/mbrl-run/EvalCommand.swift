@@ -13,8 +13,8 @@ enum EvalCommand {
         evaluation agent (the planner or the policy) without exploration; prints one line per episode and the mean return.
 
           --set key=value     override a value of the saved recipe, for example held-out physical
-                              parameters: --set environment.parameters.mass=1.4 (a run trained with
-                              randomized parameters also needs --set environment.randomize={})
+                              parameters: --set environment.parameters.poleMass=0.2
+                              A run trained with randomized parameters also needs --set environment.randomize={}
           --sweep NAME=V,...  evaluate every run DIR... (several may be given) with the physical
                               parameter NAME fixed at each value in turn (randomization off, other
                               parameters as --set gives them or nominal), e.g. --sweep mass=0.6,1,1.4;

@@ -101,7 +101,8 @@ import Testing
             let a = try first.reset(seed: seed), b = try second.reset(seed: seed)
             #expect(a == b && first.episodeParameters == second.episodeParameters)
             let drawn = first.episodeParameters
-            #expect((0.7...1.3).contains(try #require(drawn["mass"])) && (0.8...1.2).contains(try #require(drawn["length"])))
+            let mass = try #require(drawn["mass"]), length = try #require(drawn["length"])
+            #expect((0.7...1.3).contains(mass) && (0.8...1.2).contains(length))
             #expect(drawn["gravity"] == 9.81)
             masses.append(drawn["mass"] ?? 0)
             // The draws do not disturb the initial state: it is the plain pendulum's.
