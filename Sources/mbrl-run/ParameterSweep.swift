@@ -82,6 +82,7 @@ struct ParameterSweep {
                                       series: series)
         figure.logarithmic = false
         figure.lineLabel = "mean over runs"
+        figure.legendAtBottom = true
         try figure.svg().write(toFile: plotPath, atomically: true, encoding: .utf8)
         print("figure written to \(plotPath)")
     }

@@ -38,6 +38,9 @@ public struct QuantileBandPlot: Sendable {
     public var height = 440.0
     /// What the line is, for the legend ("median" by default).
     public var lineLabel = "median"
+    /// Whether the legend sits at the bottom left of the plot instead of the top left (for lines
+    /// that fall from left to right).
+    public var legendAtBottom = false
     /// Whether both axes are logarithmic (the default); linear axes also show negative values.
     public var logarithmic = true
 
@@ -112,7 +115,7 @@ public struct QuantileBandPlot: Sendable {
             for point in points {
                 svg += "<circle cx=\"\(format(px(line.x[point])))\" cy=\"\(format(py(line.median[point])))\" r=\"3\" fill=\"\(color)\"/>"
             }
-            let legendY = top + 16 + Double(index) * 18
+            let legendY = legendAtBottom ? top + plotHeight - 10 - Double(series.count - 1 - index) * 18 : top + 16 + Double(index) * 18
             svg += "\n<line x1=\"\(format(left + 10))\" y1=\"\(format(legendY - 4))\" x2=\"\(format(left + 30))\" y2=\"\(format(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             svg += "<text x=\"\(format(left + 36))\" y=\"\(format(legendY))\">\(LearningCurvePlot.escape("\(line.label): \(lineLabel), \(bandLabel)"))</text>\n"
         }
