@@ -66,6 +66,24 @@ import Testing
         #expect(try thetaDotAfterOneStep(mass: 1, length: 1, gravity: 0, theta: .pi / 2, torque: 0) == 0)
     }
 
+    @Test func theDifferentiablePendulumModelFollowsTheParameters() throws {
+        var pendulum = Pendulum()
+        try pendulum.setParameters(["mass": 1.4, "length": 0.8, "gravity": 9.81])
+        let model = PendulumDynamicsModel(pendulum)
+        let nominalModel = PendulumDynamicsModel()
+        for (theta, thetaDot, torque) in [(0.3, -0.5, Float(1.2)), (2.5, 3.0, -2.0), (-1.0, 0.1, 0.4)] {
+            try pendulum.setPhysicalState([theta, thetaDot])
+            let observation = pendulum.currentObservation
+            let step = try pendulum.step([torque])
+            let (predicted, _) = try model.predictWithPullback(observations: Matrix(rows: 1, columns: 3, values: observation),
+                                                                actions: Matrix(rows: 1, columns: 1, values: [torque]))
+            let (nominal, _) = try nominalModel.predictWithPullback(observations: Matrix(rows: 1, columns: 3, values: observation),
+                                                                     actions: Matrix(rows: 1, columns: 1, values: [torque]))
+            for column in 0..<3 { #expect(abs(predicted[0, column] - step.observation[column]) < 1e-5) }
+            #expect(abs(nominal[0, 2] - step.observation[2]) > 1e-3)
+        }
+    }
+
     @Test func cartPoleParametersEnterTheEquationsOfMotion() throws {
         func afterOnePush(_ parameters: [String: Double]) throws -> [Double] {
             var cartPole = CartPole()
