@@ -23,7 +23,8 @@ import Testing
         }
     }
 
-    static let parameterizedIDs = ["Pendulum-v1", "CartPole-v1", "ContinuousCartPole-v0", "MountainCarContinuous-v0", "Acrobot-v1"]
+    static let parameterizedIDs = ["Pendulum-v1", "CartPole-v1", "ContinuousCartPole-v0", "MountainCarContinuous-v0", "Acrobot-v1",
+                                     "PendulumPixels-v1", "PointMass-v0", "PointMassPixels-v0"]
 
     @Test(arguments: parameterizedIDs)
     func nominalParametersReproduceTheEnvironmentExactly(id: String) throws {
