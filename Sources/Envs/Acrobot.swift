@@ -49,6 +49,9 @@ public struct Acrobot: Environment {
 
     var state: [Double]
     var generator: RandomGenerator
+    /// The link masses, the first link's length and gravity in force (Gymnasium's by default:
+    /// 1 kg, 1 kg, 1 m, 9.8 m/s^2; see `ParameterizedEnvironment`).
+    public internal(set) var parameterValues = Acrobot.nominalParameters
 
     /// An acrobot whose generator is seeded with `seed`; its state is drawn as `reset` draws it, so
     /// the environment can step at once.
@@ -78,7 +81,7 @@ public struct Acrobot: Environment {
     public mutating func step(_ action: [Float]) throws -> StepResult {
         let chosen = try ClassicControl.discreteAction(action, in: actionSpace, environment: id)
         let torque = Self.availableTorques[chosen]
-        var next = Self.rungeKuttaStep(state + [torque])
+        var next = Self.rungeKuttaStep(state + [torque], parameters: parameterValues)
         next[0] = Self.wrap(next[0], -Double.pi, Double.pi)
         next[1] = Self.wrap(next[1], -Double.pi, Double.pi)
         next[2] = Self.bound(next[2], -Self.maxVelocity1, Self.maxVelocity1)
@@ -109,11 +112,12 @@ public struct Acrobot: Environment {
     /// The time derivative of `[theta1, theta2, theta1Dot, theta2Dot, torque]` under the book
     /// dynamics; the torque's derivative is 0. Operations in Gymnasium's order, squares of
     /// variables by the C library's `pow` as Python's `** 2`.
-    static func derivative(_ augmented: [Double]) -> [Double] {
-        let m1 = linkMass1, m2 = linkMass2, l1 = linkLength1
+    static func derivative(_ augmented: [Double], parameters: [String: Double] = nominalParameters) -> [Double] {
+        let m1 = parameters["linkMass1"] ?? linkMass1, m2 = parameters["linkMass2"] ?? linkMass2
+        let l1 = parameters["linkLength1"] ?? linkLength1
         let lc1 = linkCenterOfMass1, lc2 = linkCenterOfMass2
         let i1 = linkMomentOfInertia, i2 = linkMomentOfInertia
-        let g = 9.8
+        let g = parameters["gravity"] ?? 9.8
         let a = augmented[4]
         let theta1 = augmented[0], theta2 = augmented[1]
         let dtheta1 = augmented[2], dtheta2 = augmented[3]
@@ -132,16 +136,16 @@ public struct Acrobot: Environment {
 
     /// One classical Runge-Kutta step of `timeStep` from `y0` (Gymnasium's `rk4` over
     /// `[0, dt]`); returns the first four entries.
-    static func rungeKuttaStep(_ y0: [Double]) -> [Double] {
+    static func rungeKuttaStep(_ y0: [Double], parameters: [String: Double] = nominalParameters) -> [Double] {
         let dt = timeStep - 0.0
         let dt2 = dt / 2.0
         func shifted(_ k: [Double], by factor: Double) -> [Double] {
             (0..<y0.count).map { y0[$0] + factor * k[$0] }
         }
-        let k1 = derivative(y0)
-        let k2 = derivative(shifted(k1, by: dt2))
-        let k3 = derivative(shifted(k2, by: dt2))
-        let k4 = derivative(shifted(k3, by: dt))
+        let k1 = derivative(y0, parameters: parameters)
+        let k2 = derivative(shifted(k1, by: dt2), parameters: parameters)
+        let k3 = derivative(shifted(k2, by: dt2), parameters: parameters)
+        let k4 = derivative(shifted(k3, by: dt), parameters: parameters)
         return (0..<4).map { index in
             y0[index] + dt / 6.0 * (k1[index] + 2 * k2[index] + 2 * k3[index] + k4[index])
         }

@@ -25,20 +25,20 @@ import MBRLCore
 /// let step = try cartPole.step([1])      // push right
 /// ```
 public struct CartPole: Environment {
-    /// Gravity, m/s^2.
-    public static let gravity = 9.8
-    /// Mass of the cart, kg.
-    public static let cartMass = 1.0
-    /// Mass of the pole, kg.
-    public static let poleMass = 0.1
-    /// Cart plus pole.
-    public static let totalMass = poleMass + cartMass
-    /// Half the pole's length, m.
-    public static let halfPoleLength = 0.5
-    /// `poleMass * halfPoleLength`.
-    public static let poleMassLength = poleMass * halfPoleLength
-    /// The magnitude of the push, N.
-    public static let forceMagnitude = 10.0
+    /// Gravity, m/s^2 (nominal; see `physics` for the value in force).
+    public static let gravity = CartPolePhysics.gymnasium.gravity
+    /// Mass of the cart, kg (nominal).
+    public static let cartMass = CartPolePhysics.gymnasium.cartMass
+    /// Mass of the pole, kg (nominal).
+    public static let poleMass = CartPolePhysics.gymnasium.poleMass
+    /// Cart plus pole (nominal).
+    public static let totalMass = CartPolePhysics.gymnasium.totalMass
+    /// Half the pole's length, m (nominal).
+    public static let halfPoleLength = CartPolePhysics.gymnasium.halfPoleLength
+    /// `poleMass * halfPoleLength` (nominal).
+    public static let poleMassLength = CartPolePhysics.gymnasium.poleMassLength
+    /// The magnitude of the push, N (nominal).
+    public static let forceMagnitude = CartPolePhysics.gymnasium.forceMagnitude
     /// Seconds between state updates.
     public static let timeStep = 0.02
     /// The pole angle beyond which the episode terminates: 12 degrees, in radians.
@@ -56,6 +56,9 @@ public struct CartPole: Environment {
     /// of steps taken after the terminating one.
     var stepsBeyondTerminated: Int?
     var generator: RandomGenerator
+    /// The masses, length, gravity and force in force (Gymnasium's by default; see
+    /// `ParameterizedEnvironment`).
+    public internal(set) var physics = CartPolePhysics.gymnasium
 
     /// A cart-pole whose generator is seeded with `seed`; its state is drawn as `reset` draws it,
     /// so the environment can step at once.
@@ -88,8 +91,8 @@ public struct CartPole: Environment {
 
     public mutating func step(_ action: [Float]) throws -> StepResult {
         let chosen = try ClassicControl.discreteAction(action, in: actionSpace, environment: id)
-        let force = chosen == 1 ? Self.forceMagnitude : -Self.forceMagnitude
-        state = Self.eulerStep(state, force: force)
+        let force = chosen == 1 ? physics.forceMagnitude : -physics.forceMagnitude
+        state = Self.eulerStep(state, force: force, physics: physics)
         let terminated = Self.isTerminal(x: state[0], theta: state[2])
         let (reward, info) = CartPole.reward(terminated: terminated, stepsBeyondTerminated: &stepsBeyondTerminated)
         return StepResult(observation: currentObservation, reward: reward, terminated: terminated,
@@ -120,7 +123,10 @@ public struct CartPole: Environment {
     /// One explicit Euler step of the cart-pole equations (Florian 2007, as in Gymnasium), with
     /// the operations in Gymnasium's order so results agree to the last bit. `square` is how the
     /// source squares: `np.square` (`x * x`, Gymnasium 1.x) or `** 2` (`pow`, mbrl-lib).
-    static func eulerStep(_ state: [Double], force: Double, square: (Double) -> Double = { $0 * $0 }) -> [Double] {
+    static func eulerStep(_ state: [Double], force: Double, physics: CartPolePhysics,
+                          square: (Double) -> Double = { $0 * $0 }) -> [Double] {
+        let gravity = physics.gravity, poleMass = physics.poleMass, halfPoleLength = physics.halfPoleLength
+        let totalMass = physics.totalMass, poleMassLength = physics.poleMassLength
         let x = state[0], xDot = state[1], theta = state[2], thetaDot = state[3]
         let cosTheta = cos(theta)
         let sinTheta = sin(theta)

@@ -25,6 +25,9 @@ public struct ContinuousCartPole: Environment {
     var state: [Double]
     var stepsBeyondTerminated: Int?
     var generator: RandomGenerator
+    /// The masses, length, gravity and force scale in force (Gymnasium's cart-pole values by
+    /// default; see `ParameterizedEnvironment`).
+    public internal(set) var physics = CartPolePhysics.gymnasium
 
     /// A continuous cart-pole whose generator is seeded with `seed`; its state is drawn as `reset`
     /// draws it, so the environment can step at once.
@@ -51,9 +54,9 @@ public struct ContinuousCartPole: Environment {
     public mutating func step(_ action: [Float]) throws -> StepResult {
         try ClassicControl.checkBoxAction(action, in: actionSpace, environment: id)
         // mbrl-lib: `force = action * self.force_mag` with a float32 action, so a float32 product.
-        let force = Double(action[0] * Float(CartPole.forceMagnitude))
+        let force = Double(action[0] * Float(physics.forceMagnitude))
         // mbrl-lib squares with `** 2` (the C library's pow), Gymnasium 1.x with `np.square`.
-        state = CartPole.eulerStep(state, force: force, square: LibmPower.square)
+        state = CartPole.eulerStep(state, force: force, physics: physics, square: LibmPower.square)
         let terminated = CartPole.isTerminal(x: state[0], theta: state[2])
         let (reward, info) = CartPole.reward(terminated: terminated, stepsBeyondTerminated: &stepsBeyondTerminated)
         return StepResult(observation: currentObservation, reward: reward, terminated: terminated,

@@ -54,6 +54,8 @@ public struct MountainCarContinuous: Environment {
     /// or a state set from outside).
     var stateIsSinglePrecision = false
     var generator: RandomGenerator
+    /// The force multiplier in force (`power` by default; see `ParameterizedEnvironment`).
+    public internal(set) var enginePower = MountainCarContinuous.power
 
     /// A mountain car whose generator is seeded with `seed`; its state is drawn as `reset` draws
     /// it, so the environment can step at once.
@@ -95,7 +97,7 @@ public struct MountainCarContinuous: Environment {
 
         // velocity += force * self.power - 0.0025 * math.cos(3 * position)
         let cosine = Scalar.python(cos((Scalar.python(3) * position).value))
-        velocity = velocity + (force * .python(Self.power) - .python(0.0025) * cosine)
+        velocity = velocity + (force * .python(enginePower) - .python(0.0025) * cosine)
         if velocity > .python(Self.maxSpeed) { velocity = .python(Self.maxSpeed) }
         if velocity < .python(-Self.maxSpeed) { velocity = .python(-Self.maxSpeed) }
         position = position + velocity

@@ -9,7 +9,7 @@ import MBRLCore
 /// `[cos(theta), sin(theta), thetaDot]`, so gradient shooting, backpropagation through time and
 /// iLQR can be tested with a perfect model.
 ///
-/// Each row follows `Pendulum.step` with the same constants (`g`, `m = l = 1`, `dt = 0.05`,
+/// Each row follows `Pendulum.step` with the same constants (`g`, `m`, `l`, `dt = 0.05`,
 /// speed limit 8, torque limit 2):
 ///
 ///     theta     = atan2(sin, cos)
@@ -32,10 +32,22 @@ import MBRLCore
 public struct PendulumDynamicsModel: DifferentiableDynamicsModel, Sendable {
     /// Gravity, m/s^2 (10, as `Pendulum`'s default).
     public let gravity: Double
+    /// Mass, kg (1, as `Pendulum`'s default).
+    public let mass: Double
+    /// Length, m (1, as `Pendulum`'s default).
+    public let length: Double
 
-    /// The dynamics of a pendulum under `gravity`.
-    public init(gravity: Double = 10.0) {
+    /// The dynamics of a pendulum under `gravity` with `mass` and `length` (the nominal ones by
+    /// default; `PendulumDynamicsModel(pendulum)` copies an environment's).
+    public init(gravity: Double = 10.0, mass: Double = Pendulum.mass, length: Double = Pendulum.length) {
         self.gravity = gravity
+        self.mass = mass
+        self.length = length
+    }
+
+    /// The dynamics of `pendulum` with its current parameters.
+    public init(_ pendulum: Pendulum) {
+        self.init(gravity: pendulum.gravity, mass: pendulum.mass, length: pendulum.length)
     }
 
     /// `[cos(theta), sin(theta), thetaDot]`: 3 entries.
@@ -58,13 +70,14 @@ public struct PendulumDynamicsModel: DifferentiableDynamicsModel, Sendable {
         var steps = [Step](repeating: Step(), count: rows)
         for row in 0..<rows {
             let step = Step(cosine: Double(observations[row, 0]), sine: Double(observations[row, 1]),
-                            thetaDot: Double(observations[row, 2]), action: actions[row, 0], gravity: gravity)
+                            thetaDot: Double(observations[row, 2]), action: actions[row, 0],
+                            gravity: gravity, mass: mass, length: length)
             next[row, 0] = Float(cos(step.newTheta))
             next[row, 1] = Float(sin(step.newTheta))
             next[row, 2] = Float(step.newThetaDot)
             steps[row] = step
         }
-        let gravity = self.gravity
+        let gravity = self.gravity, mass = self.mass, length = self.length
         let savedSteps = steps
         let pullback: @Sendable (Matrix) throws -> InputGradients = { upstream in
             guard upstream.rows == rows, upstream.columns == 3 else {
@@ -79,7 +92,7 @@ public struct PendulumDynamicsModel: DifferentiableDynamicsModel, Sendable {
                 let gradientNewThetaDot = Double(upstream[row, 2]) + gradientNewTheta * dt
                 let gradientRawThetaDot = step.speedClipped ? 0 : gradientNewThetaDot
                 let gradientTheta = gradientNewTheta
-                    + gradientRawThetaDot * 3 * gravity / (2 * Pendulum.length) * cos(step.theta) * dt
+                    + gradientRawThetaDot * 3 * gravity / (2 * length) * cos(step.theta) * dt
                 let radiusSquared = step.cosine * step.cosine + step.sine * step.sine
                 if radiusSquared > 0 {
                     observationGradients[row, 0] = Float(gradientTheta * -step.sine / radiusSquared)
@@ -87,7 +100,7 @@ public struct PendulumDynamicsModel: DifferentiableDynamicsModel, Sendable {
                 }
                 observationGradients[row, 2] = Float(gradientRawThetaDot)
                 if !step.torqueClipped {
-                    actionGradients[row, 0] = Float(gradientRawThetaDot * 3 / (Pendulum.mass * Pendulum.length * Pendulum.length) * dt)
+                    actionGradients[row, 0] = Float(gradientRawThetaDot * 3 / (mass * length * length) * dt)
                 }
             }
             return InputGradients(observations: observationGradients, actions: actionGradients)
@@ -103,15 +116,15 @@ public struct PendulumDynamicsModel: DifferentiableDynamicsModel, Sendable {
 
         init() {}
 
-        init(cosine: Double, sine: Double, thetaDot: Double, action: Float, gravity: Double) {
+        init(cosine: Double, sine: Double, thetaDot: Double, action: Float, gravity: Double, mass: Double, length: Double) {
             self.cosine = cosine
             self.sine = sine
             theta = atan2(sine, cosine)
             torqueClipped = action < -Pendulum.maxTorque || action > Pendulum.maxTorque
             let torque = min(max(action, -Pendulum.maxTorque), Pendulum.maxTorque)
             // As `Pendulum.step`: the torque term in single precision, the rest in double.
-            let torqueTerm = Double(Float(3.0 / (Pendulum.mass * Pendulum.length * Pendulum.length)) * torque)
-            let raw = thetaDot + (3 * gravity / (2 * Pendulum.length) * sin(theta) + torqueTerm) * Pendulum.timeStep
+            let torqueTerm = Double(Float(3.0 / (mass * LibmPower.square(length))) * torque)
+            let raw = thetaDot + (3 * gravity / (2 * length) * sin(theta) + torqueTerm) * Pendulum.timeStep
             speedClipped = raw < -Pendulum.maxSpeed || raw > Pendulum.maxSpeed
             newThetaDot = min(max(raw, -Pendulum.maxSpeed), Pendulum.maxSpeed)
             newTheta = theta + newThetaDot * Pendulum.timeStep

@@ -9,7 +9,8 @@ import MBRLCore
 /// pendulum up and hold it upright.
 ///
 /// Follows Gymnasium 1.x's `gymnasium/envs/classic_control/pendulum.py` (`PendulumEnv`) step for
-/// step, with `g = 10`, `m = l = 1`, `dt = 0.05`, maximum speed 8:
+/// step, with `g = 10`, `m = l = 1`, `dt = 0.05`, maximum speed 8 (mass, length and gravity are
+/// settings, see `ParameterizedEnvironment`):
 ///
 ///     u        = clip(action, -2, 2)                        (float32, as Gymnasium's action)
 ///     reward   = -(angleNormalize(theta)^2 + 0.1 * thetaDot^2 + 0.001 * u^2)
@@ -35,9 +36,9 @@ public struct Pendulum: Environment {
     public static let maxTorque: Float = 2.0
     /// Seconds per step.
     public static let timeStep = 0.05
-    /// Mass, kg.
+    /// The nominal mass, kg (Gymnasium's `m`).
     public static let mass = 1.0
-    /// Length, m.
+    /// The nominal length, m (Gymnasium's `l`).
     public static let length = 1.0
     /// Gymnasium's registered episode limit for `Pendulum-v1`.
     public static let maxEpisodeSteps = 200
@@ -45,15 +46,22 @@ public struct Pendulum: Environment {
     public static let stateNames = ["theta", "thetaDot"]
 
     /// Gravity, m/s^2 (Gymnasium's `g` argument; 10 by default).
-    public let gravity: Double
+    public internal(set) var gravity: Double
+    /// The pendulum's mass, kg (1 by default).
+    public internal(set) var mass: Double
+    /// The pendulum's length, m (1 by default).
+    public internal(set) var length: Double
     var theta: Double
     var thetaDot: Double
     var generator: RandomGenerator
 
     /// A pendulum under `gravity` whose generator is seeded with `seed`; its state is drawn as
-    /// `reset` draws it, so the environment can step at once.
+    /// `reset` draws it, so the environment can step at once. Mass and length are the nominal
+    /// ones; `setParameters` changes them.
     public init(gravity: Double = 10.0, seed: UInt64 = 0) {
         self.gravity = gravity
+        mass = Self.mass
+        length = Self.length
         generator = RandomGenerator(seed: seed)
         theta = 0
         thetaDot = 0
@@ -80,8 +88,9 @@ public struct Pendulum: Environment {
         try ClassicControl.checkBoxAction(action, in: actionSpace, environment: id)
         let torque = min(max(action[0], -Self.maxTorque), Self.maxTorque)
         let reward = -Self.cost(theta: theta, thetaDot: thetaDot, torque: torque)
-        let torqueTerm = Double(Float(3.0 / (Self.mass * Self.length * Self.length)) * torque)
-        var newThetaDot = thetaDot + (3 * gravity / (2 * Self.length) * sin(theta) + torqueTerm) * Self.timeStep
+        // Gymnasium: `3.0 / (m * l**2) * u`, a Python float times the float32 action: float32.
+        let torqueTerm = Double(Float(3.0 / (mass * LibmPower.square(length))) * torque)
+        var newThetaDot = thetaDot + (3 * gravity / (2 * length) * sin(theta) + torqueTerm) * Self.timeStep
         newThetaDot = min(max(newThetaDot, -Self.maxSpeed), Self.maxSpeed)
         theta = theta + newThetaDot * Self.timeStep
         thetaDot = newThetaDot

@@ -40,7 +40,7 @@ public struct PointMass: Environment, Sendable {
     /// The identifier, `"PointMass-v0"` by default.
     public let id: String
     /// The physics and task settings.
-    public let configuration: PointMassConfiguration
+    public internal(set) var configuration: PointMassConfiguration
     /// Position `(x, y)`.
     public internal(set) var position: (x: Double, y: Double) = (0, 0)
     /// Velocity `(vx, vy)`.

@@ -1,12 +1,15 @@
 import MBRLCore
 
-/// Registers every built-in environment (by its catalog id, for example `"Pendulum-v1"`) and
+/// Registers every built-in environment (by its catalog id, for example `"Pendulum-v1"`, with
+/// `CatalogEnvironmentConfig`'s fixed and randomized physical parameters) and
 /// `"gymnasium"` (any installed Gymnasium environment through the Python bridge) in `registry`.
 public func registerEnvironments(in registry: ComponentRegistry) {
     for entry in EnvironmentCatalog.entries {
         let limit = entry.maxEpisodeSteps.map { ", \($0)-step episodes" } ?? ""
-        registry.environments.register(entry.id, summary: entry.summary + limit, config: EmptyConfig.self) { _, context in
-            try EnvironmentCatalog.make(entry.id, seed: context.seed)
+        let parameters = ((try? EnvironmentCatalog.make(entry.id)) as? any ParameterizedEnvironment)
+            .map { "; parameters: \($0.parameterListing)" } ?? ""
+        registry.environments.register(entry.id, summary: entry.summary + limit + parameters, config: CatalogEnvironmentConfig.self) { config, context in
+            try config.apply(to: EnvironmentCatalog.make(entry.id, seed: context.seed), seed: context.seed)
         }
     }
     registry.environments.register("gymnasium", summary: "any installed Gymnasium environment, run in a Python child process",

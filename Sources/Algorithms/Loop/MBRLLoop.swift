@@ -151,6 +151,10 @@ public final class MBRLLoop {
         let loop = recipe.loop
         let stores = phase != .evaluation
         var observation = try components.environment.reset(seed: seed)
+        // Values fixed for this episode (a domain-randomized environment's drawn parameters).
+        if let reporting = components.environment as? any EpisodeParameterReporting {
+            metrics.add(Dictionary(uniqueKeysWithValues: reporting.episodeParameters.map { ("env.\($0.key)", $0.value) }))
+        }
         try withAgent(phase) { try $0.reset(observation: observation) }
         var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, terminated = false
         let episodeStart = DispatchTime.now().uptimeNanoseconds

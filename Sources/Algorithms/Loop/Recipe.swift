@@ -29,7 +29,9 @@ public struct Recipe: Sendable {
     public var description: String
     /// The seed every generator of the run derives from.
     public var seed: UInt64
-    /// The environment: a registered name or `{"type": name, ...config}`.
+    /// The environment: a registered name or `{"type": name, ...config}`; a built-in environment
+    /// may be named by `"id"` instead of `"type"`, for example
+    /// `{"id": "Pendulum-v1", "randomize": {"mass": [0.7, 1.3]}}`.
     public var environment: JSONValue
     /// The dynamics model (default `"gaussian-ensemble"`).
     public var model: JSONValue
@@ -85,8 +87,24 @@ public struct Recipe: Sendable {
                 throw RecipeError(path: String(override[..<equals]),
                                   message: "unknown recipe key\(NameSuggestions.hint(for: path.first ?? "", in: topLevelKeys)); top-level keys: \(topLevelKeys.joined(separator: ", "))")
             }
+            if path.count > 1, path[0] == "environment", case .string(let name)? = json["environment"] {
+                // `--set environment.parameters.mass=1.4` on `"environment": "Pendulum-v1"`.
+                try json.set(path: ["environment"], to: .object(["type": .string(name)]))
+            }
             try json.set(path: path, to: value)
         }
+    }
+
+    /// The environment specification with a built-in environment named by `"id"` instead of
+    /// `"type"` (`{"id": "Pendulum-v1", "randomize": {...}}`) rewritten to the registry's
+    /// `{"type": "Pendulum-v1", ...}`; every other specification unchanged.
+    static func normalizedEnvironment(_ specification: JSONValue) -> JSONValue {
+        guard case .object(var members) = specification, members["type"] == nil, let id = members["id"] else {
+            return specification
+        }
+        members["type"] = id
+        members["id"] = nil
+        return .object(members)
     }
 
     /// Decodes a recipe from JSON, rejecting unknown keys with their path.
@@ -114,7 +132,7 @@ public struct Recipe: Sendable {
         guard let environment = members["environment"] else {
             throw RecipeError(path: "environment", message: "a recipe needs an environment, for example \"environment\": \"Pendulum-v1\"")
         }
-        self.environment = environment
+        self.environment = Self.normalizedEnvironment(environment)
         if let optimizer = members["policyOptimizer"], optimizer != .null {
             policyOptimizer = optimizer
             model = members["model"] ?? .null

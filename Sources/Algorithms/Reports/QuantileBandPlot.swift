@@ -1,8 +1,9 @@
 import Foundation
 
-/// A figure of quantiles against a setting, on logarithmic axes: for every series, its median as
-/// a line and the band between two quantiles (for example the gradient norm of policy
-/// backpropagation against the horizon, over random policies).
+/// A figure of quantiles against a setting, on logarithmic axes (or linear ones, with
+/// `logarithmic = false`): for every series, its median as a line and the band between two
+/// quantiles (for example the gradient norm of policy backpropagation against the horizon, over
+/// random policies, or the evaluation return against a physical parameter, over seeds).
 ///
 /// ```swift
 /// let series = QuantileBandPlot.Series(label: "true dynamics", x: [5, 10, 20], median: [1, 3, 9],
@@ -35,6 +36,13 @@ public struct QuantileBandPlot: Sendable {
     public var series: [Series]
     public var width = 720.0
     public var height = 440.0
+    /// What the line is, for the legend ("median" by default).
+    public var lineLabel = "median"
+    /// Whether the legend sits at the bottom left of the plot instead of the top left (for lines
+    /// that fall from left to right).
+    public var legendAtBottom = false
+    /// Whether both axes are logarithmic (the default); linear axes also show negative values.
+    public var logarithmic = true
 
     public init(title: String, xLabel: String, yLabel: String, bandLabel: String = "band: 10% to 90%", series: [Series]) {
         self.title = title
@@ -46,22 +54,35 @@ public struct QuantileBandPlot: Sendable {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
 
-    /// The figure as SVG, both axes logarithmic (decades marked).
+    /// The figure as SVG: both axes logarithmic (decades marked), or linear (about six round ticks).
     public func svg() -> String {
         let left = 80.0, right = 20.0, top = 40.0, bottom = 50.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func usable(_ value: Double) -> Bool { value.isFinite && value > 0 }
+        let logarithmic = self.logarithmic
+        func usable(_ value: Double) -> Bool { value.isFinite && (!logarithmic || value > 0) }
+        func scaled(_ value: Double) -> Double { logarithmic ? log10(value) : value }
         let xs = series.flatMap(\.x).filter(usable)
         let ys = series.flatMap { $0.low + $0.high + $0.median }.filter(usable)
-        let xRange = (low: log10(xs.min() ?? 1), high: log10(xs.max() ?? 10))
-        let yRange = (low: (log10(ys.min() ?? 1)).rounded(.down), high: (log10(ys.max() ?? 10)).rounded(.up))
-        let xSpan = max(xRange.high - xRange.low, 1e-9), ySpan = max(yRange.high - yRange.low, 1)
-        func px(_ x: Double) -> Double { left + (log10(x) - xRange.low) / xSpan * plotWidth }
-        func py(_ y: Double) -> Double { top + (1 - (log10(y) - yRange.low) / ySpan) * plotHeight }
+        let xRange = (low: scaled(xs.min() ?? 1), high: scaled(xs.max() ?? 10))
+        let yTicks: [Double]
+        let yRange: (low: Double, high: Double)
+        if logarithmic {
+            yRange = ((log10(ys.min() ?? 1)).rounded(.down), (log10(ys.max() ?? 10)).rounded(.up))
+            yTicks = Array(stride(from: yRange.low, through: yRange.high, by: 1))
+        } else {
+            let low = ys.min() ?? 0, high = max(ys.max() ?? 1, low + 1e-9)
+            let step = Self.roundStep((high - low) / 6)
+            yRange = ((low / step).rounded(.down) * step, (high / step).rounded(.up) * step)
+            yTicks = Array(stride(from: yRange.low, through: yRange.high + step / 2, by: step))
+        }
+        let xSpan = max(xRange.high - xRange.low, 1e-9), ySpan = max(yRange.high - yRange.low, logarithmic ? 1 : 1e-9)
+        func px(_ x: Double) -> Double { left + (scaled(x) - xRange.low) / xSpan * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - (scaled(y) - yRange.low) / ySpan) * plotHeight }
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
-        func decade(_ exponent: Double) -> String {
-            let value = pow(10, exponent)
-            return exponent >= 0 && exponent <= 4 ? String(format: "%.0f", value) : "1e\(Int(exponent))"
+        func tickLabel(_ tick: Double) -> String {
+            guard logarithmic else { return String(format: "%g", tick) }
+            let value = pow(10, tick)
+            return tick >= 0 && tick <= 4 ? String(format: "%.0f", value) : "1e\(Int(tick))"
         }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
@@ -73,10 +94,10 @@ public struct QuantileBandPlot: Sendable {
             svg += "<line x1=\"\(format(px(x)))\" y1=\"\(format(top))\" x2=\"\(format(px(x)))\" y2=\"\(format(top + plotHeight))\" stroke=\"#eee\"/>"
             svg += "<text x=\"\(format(px(x)))\" y=\"\(format(top + plotHeight + 18))\" text-anchor=\"middle\">\(x == x.rounded() ? String(Int(x)) : String(format: "%.2g", x))</text>\n"
         }
-        for exponent in stride(from: yRange.low, through: yRange.high, by: 1) {
-            let y = pow(10, exponent)
+        for tick in yTicks {
+            let y = logarithmic ? pow(10, tick) : tick
             svg += "<line x1=\"\(format(left))\" y1=\"\(format(py(y)))\" x2=\"\(format(left + plotWidth))\" y2=\"\(format(py(y)))\" stroke=\"#eee\"/>"
-            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(py(y) + 4))\" text-anchor=\"end\">\(decade(exponent))</text>\n"
+            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(py(y) + 4))\" text-anchor=\"end\">\(tickLabel(tick))</text>\n"
         }
         svg += "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(plotWidth))\" height=\"\(format(plotHeight))\" fill=\"none\" stroke=\"#444\"/>\n"
         svg += "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(height - 10))\" text-anchor=\"middle\">\(LearningCurvePlot.escape(xLabel))</text>\n"
@@ -94,10 +115,16 @@ public struct QuantileBandPlot: Sendable {
             for point in points {
                 svg += "<circle cx=\"\(format(px(line.x[point])))\" cy=\"\(format(py(line.median[point])))\" r=\"3\" fill=\"\(color)\"/>"
             }
-            let legendY = top + 16 + Double(index) * 18
+            let legendY = legendAtBottom ? top + plotHeight - 10 - Double(series.count - 1 - index) * 18 : top + 16 + Double(index) * 18
             svg += "\n<line x1=\"\(format(left + 10))\" y1=\"\(format(legendY - 4))\" x2=\"\(format(left + 30))\" y2=\"\(format(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            svg += "<text x=\"\(format(left + 36))\" y=\"\(format(legendY))\">\(LearningCurvePlot.escape("\(line.label): median, \(bandLabel)"))</text>\n"
+            svg += "<text x=\"\(format(left + 36))\" y=\"\(format(legendY))\">\(LearningCurvePlot.escape("\(line.label): \(lineLabel), \(bandLabel)"))</text>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// 1, 2 or 5 times a power of ten, at least `rough`.
+    static func roundStep(_ rough: Double) -> Double {
+        let magnitude = pow(10, (log10(max(rough, 1e-12))).rounded(.down))
+        return [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
     }
 }
