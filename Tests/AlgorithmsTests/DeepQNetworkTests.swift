@@ -173,14 +173,7 @@ import Testing
     }
 
     @Test func boxActionsAreRefusedAtBuildTime() throws {
-        func refusal(_ json: String) -> String? {
-            do {
-                _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: json)), registry: registry())
-                return nil
-            } catch {
-                return "\(error)"
-            }
-        }
+        func refusal(_ json: String) -> String? { buildRefusal(json, registry: registry()) }
         let dqn = refusal(#"{"environment": "Pendulum-v1", "model": null, "policyOptimizer": "dqn", "output": {"progress": "quiet"}}"#)
         #expect(dqn?.contains("policyOptimizer") == true && dqn?.contains("discrete action space") == true, "\(dqn ?? "accepted")")
         let dyna = refusal(#"{"environment": "Pendulum-v1", "model": "deterministic-ensemble", "policyOptimizer": "dyna", "output": {"progress": "quiet"}}"#)

@@ -143,17 +143,7 @@ import Testing
         #expect { try JSONDecoder().decode(MBPO.Config.self, from: Data(#"{"realRatio": 2}"#.utf8)) } throws: { _ in true }
     }
 
-    func refusal(_ recipe: String) -> String? {
-        let registry = makeTestRegistry()
-        registerModels(in: registry)
-        registerPolicyOptimizers(in: registry)
-        do {
-            _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: recipe)), registry: registry)
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
+    func refusal(_ recipe: String) -> String? { buildRefusal(recipe) }
 
     @Test func recipesThatCannotWorkAreRefusedAtBuildTime() throws {
         let noModel = refusal(#"{"name": "m", "environment": "Pendulum-v1", "model": null, "policyOptimizer": "mbpo"}"#)

@@ -192,17 +192,7 @@ final class DriftingReward: RewardFunction, @unchecked Sendable {
 
     // MARK: - Build-time refusals and keys
 
-    func refusal(_ recipe: String) -> String? {
-        let registry = makeTestRegistry()
-        registerModels(in: registry)
-        registerPolicyOptimizers(in: registry)
-        do {
-            _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: recipe)), registry: registry)
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
+    func refusal(_ recipe: String) -> String? { buildRefusal(recipe) }
 
     @Test func recipesWithoutAnEnsembleAreRefusedAtBuildTime() throws {
         let single = refusal(#"{"name": "m", "environment": "Pendulum-v1", "model": "deterministic-mlp", "policyOptimizer": "me-trpo"}"#)

@@ -209,17 +209,7 @@ struct PointTargetReward: DifferentiableRewardFunction {
         #expect(continued == afterResume && optimizer.policy == resumed.policy && optimizer.value == resumed.value)
     }
 
-    func refusal(_ recipe: String) -> String? {
-        let registry = makeTestRegistry()
-        registerModels(in: registry)
-        registerPolicyOptimizers(in: registry)
-        do {
-            _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: recipe)), registry: registry)
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
+    func refusal(_ recipe: String) -> String? { buildRefusal(recipe) }
 
     @Test func recipesThatCannotWorkAreRefusedAtBuildTime() throws {
         let latent = refusal(#"{"name": "p", "environment": "PointMassPixels-v0", "model": {"type": "latent", "latentSize": 4}, "policyOptimizer": "policy-backprop", "planning": {"reward": "learned"}}"#)

@@ -140,14 +140,7 @@ import Testing
     }
 
     @Test func agentPairingsThatCannotWorkAreRefusedBeforeAnyStep() throws {
-        func refusal(_ json: String) -> String? {
-            do {
-                _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: json)), registry: registry())
-                return nil
-            } catch {
-                return "\(error)"
-            }
-        }
+        func refusal(_ json: String) -> String? { buildRefusal(json, registry: registry()) }
         // A policy acting without a policy optimizer.
         #expect(refusal(#"{"environment": "Pendulum-v1", "model": "least-squares", "planner": "test-shooting", "acting": {"training": "policy"}}"#)?
             .contains("acting.training") == true)

@@ -2,6 +2,7 @@ import Algorithms
 import Envs
 import Foundation
 import MBRLCore
+import Models
 
 /// A linear model `s' = [s, a, 1] W` fitted by least squares (ridge 1e-6): trainable and
 /// checkpointable, small enough for loop tests.
@@ -144,4 +145,22 @@ func temporaryDirectory(_ name: String) -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-\(name)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// The test registry with every shipped model and policy optimizer registered too.
+func makeTestRegistryWithShippedComponents() -> ComponentRegistry {
+    let registry = makeTestRegistry()
+    registerModels(in: registry)
+    registerPolicyOptimizers(in: registry)
+    return registry
+}
+
+/// The error a recipe's loop is refused with when it is built, or nil when it is accepted.
+func buildRefusal(_ recipe: String, registry: ComponentRegistry = makeTestRegistryWithShippedComponents()) -> String? {
+    do {
+        _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: recipe)), registry: registry)
+        return nil
+    } catch {
+        return "\(error)"
+    }
 }
