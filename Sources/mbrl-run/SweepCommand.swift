@@ -182,7 +182,7 @@ enum SweepCommand {
     // MARK: - sweep status DIR
 
     static func status(_ arguments: [String]) throws {
-        var parsed = try CommandArguments(arguments)
+        let parsed = try CommandArguments(arguments)
         try parsed.rejectUnknown(command: "sweep status")
         guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
             throw UsageError("sweep status takes one sweep directory (the directory 'mbrl-run sweep' wrote)")
@@ -206,7 +206,7 @@ enum SweepCommand {
     // MARK: - sweep task DIR INDEX
 
     static func task(_ arguments: [String]) throws {
-        var parsed = try CommandArguments(arguments)
+        let parsed = try CommandArguments(arguments)
         try parsed.rejectUnknown(command: "sweep task")
         guard parsed.positionals.count == 2, let index = Int(parsed.positionals[1]) else {
             throw UsageError("sweep task takes a sweep directory and a run index: mbrl-run sweep task DIR INDEX")

@@ -64,7 +64,7 @@ public struct SweepTaskLauncher: Sendable {
         let log: FileHandle
         do {
             try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-            if !fileManager.fileExists(atPath: logURL.path) { fileManager.createFile(atPath: logURL.path, contents: nil) }
+            if !fileManager.fileExists(atPath: logURL.path) { _ = fileManager.createFile(atPath: logURL.path, contents: nil) }
             log = try FileHandle(forWritingTo: logURL)
             try log.seekToEnd()
             let header = "=== \(Date()) \(resumes ? "resume" : "start"): \(([executable.path] + arguments).joined(separator: " "))\n"
