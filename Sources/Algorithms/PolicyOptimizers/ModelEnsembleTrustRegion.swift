@@ -76,15 +76,12 @@ public struct ModelEnsembleTrustRegion<LearnedPolicy: FisherVectorProductPolicy>
     public func memberReturns(model: some EnsembleDynamicsModel, starts: Matrix, rewardFunction: (any RewardFunction)?,
                               terminationFunction: (any TerminationFunction)?, generator: inout RandomGenerator) throws -> [Double] {
         let memberCount = model.memberCount, startCount = starts.rows
-        var tiled: [Float] = []
-        tiled.reserveCapacity(memberCount * starts.values.count)
-        for _ in 0..<memberCount { tiled.append(contentsOf: starts.values) }
-        let members = (0..<memberCount).flatMap { Array(repeating: $0, count: startCount) }
+        let (tiled, members) = RolloutMemberSelection.everyMember(starts, memberCount: memberCount)
         let rollout = try ModelRollout(config: ModelRolloutConfig(horizon: config.horizon, memberSelection: .fixedPerTrajectory,
                                                                   actionMode: .evaluation),
                                        rewardFunction: rewardFunction, terminationFunction: terminationFunction)
         let imagined = try rollout.run(model: model, policy: learner.policy,
-                                       startObservations: Matrix(rows: memberCount * startCount, columns: starts.columns, values: tiled),
+                                       startObservations: tiled,
                                        members: members, generator: &generator)
         var discounts = [Double](repeating: 1, count: config.horizon)
         for step in 1..<max(config.horizon, 1) { discounts[step] = discounts[step - 1] * Double(config.validationDiscount) }

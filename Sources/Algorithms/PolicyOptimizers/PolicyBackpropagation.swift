@@ -147,12 +147,8 @@ public struct PolicyBackpropagation: Sendable {
         }
         switch config.members {
         case .each:
-            let memberCount = ensemble.memberCount
-            var tiled: [Float] = []
-            tiled.reserveCapacity(memberCount * starts.values.count)
-            for _ in 0..<memberCount { tiled.append(contentsOf: starts.values) }
-            let members = (0..<memberCount).flatMap { Array(repeating: $0, count: starts.rows) }
-            return (Matrix(rows: memberCount * starts.rows, columns: starts.columns, values: tiled), members, .fixedPerTrajectory)
+            let (tiled, members) = RolloutMemberSelection.everyMember(starts, memberCount: ensemble.memberCount)
+            return (tiled, members, .fixedPerTrajectory)
         case .randomEachStep: return (starts, nil, .randomEachStep)
         case .fixedPerTrajectory: return (starts, nil, .fixedPerTrajectory)
         case .mean: return (starts, nil, .modelDefault)
