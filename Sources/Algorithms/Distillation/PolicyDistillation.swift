@@ -226,37 +226,58 @@ public struct PolicyDistillation {
     // MARK: - The student's run directory
 
     /// Writes `recipe.json` (the first task's environment and a `"distilled-policy"`),
-    /// `checkpoint.mbrl` (through the outer loop, so `mbrl-run eval` loads it) and
-    /// `distillation.json` (the result).
+    /// `checkpoint.mbrl` and `distillation.json` (the result).
     func saveStudent<Student: DistillationStudent>(_ student: Student, studentConfig: DistilledPolicyConfig, result: PolicyDistillationResult,
                                                    in directory: URL, allowOverwrite: Bool) throws {
         let description = config.description.isEmpty
             ? "a student distilled from \(teachers.count) teacher(s) by mbrl-run distill" : config.description
-        let recipeJSON = JSONValue.object([
-            "name": .string(config.name),
-            "description": .string(description),
-            "seed": .number(Double(config.seed)),
-            "environment": taskEnvironments[0],
-            "model": .null,
-            "policyOptimizer": try {
-                var json = try JSONValue(encoding: studentConfig)
-                try json.set(path: ["type"], to: .string("distilled-policy"))
-                return json
-            }(),
-            "loop": .object(["explorationSteps": .number(0), "explorationEpisodes": .number(0), "episodes": .number(0),
-                             "evaluationEpisodes": .number(Double(min(config.evaluationEpisodes, 10)))]),
-            "output": .object(["directory": .string(directory.path)]),
-        ])
-        let recipe = try Recipe(json: recipeJSON)
-        let loop = try MBRLLoop(recipe: recipe, registry: registry)
-        var writer = CheckpointWriter()
-        try student.write(to: &writer, prefix: "policyOptimizer.policy")
-        try loop.restoreComponents(from: Checkpoint(data: writer.encodedData(), source: "the distilled student"), modelFits: 0)
-        let recorder = try RunRecorder(directory: directory)
-        try recorder.start(resolvedRecipe: loop.resolvedRecipe, allowOverwrite: allowOverwrite)
-        try loop.saveCheckpoint(to: recorder, wallSeconds: result.wallSeconds)
+        try Self.saveRun(of: student, config: studentConfig, environment: taskEnvironments[0], name: config.name, description: description,
+                         seed: config.seed, evaluationEpisodes: min(config.evaluationEpisodes, 10), directory: directory,
+                         registry: registry, allowOverwrite: allowOverwrite)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(result).write(to: directory.appendingPathComponent("distillation.json"), options: .atomic)
+    }
+
+    /// Saves `policy` as a run directory of a `"distilled-policy"` on `environment` (a registry
+    /// specification): `recipe.json` and `checkpoint.mbrl`, written through the outer loop, so
+    /// `mbrl-run eval`, the `"saved-policy"` agent and `mbrl-run distill` (as a teacher) load it.
+    ///
+    /// ```swift
+    /// try PolicyDistillation.saveRun(of: policy, config: .init(policy: .squashedGaussian, hiddenSizes: []),
+    ///                                environment: .string("PointMass-v0"), name: "controller", directory: url,
+    ///                                registry: registry)
+    /// ```
+    ///
+    /// - Throws: `MBRLError.invalidArgument` when `directory` holds a run and not
+    ///   `allowOverwrite`; `RecipeError` when `config` does not describe `policy`'s network.
+    public static func saveRun<Student: DistillationStudent>(
+        of policy: Student, config: DistilledPolicyConfig, environment: JSONValue, name: String, description: String = "",
+        seed: UInt64 = 0, evaluationEpisodes: Int = 10, directory: URL, registry: ComponentRegistry, allowOverwrite: Bool = false
+    ) throws {
+        var policyOptimizer = try JSONValue(encoding: config)
+        try policyOptimizer.set(path: ["type"], to: .string("distilled-policy"))
+        let recipeJSON = JSONValue.object([
+            "name": .string(name),
+            "description": .string(description),
+            "seed": .number(Double(seed)),
+            "environment": environment,
+            "model": .null,
+            "policyOptimizer": policyOptimizer,
+            "loop": .object(["explorationSteps": .number(0), "explorationEpisodes": .number(0), "episodes": .number(0),
+                             "evaluationEpisodes": .number(Double(evaluationEpisodes))]),
+            "output": .object(["directory": .string(directory.path)]),
+        ])
+        let loop = try MBRLLoop(recipe: try Recipe(json: recipeJSON), registry: registry)
+        var writer = CheckpointWriter()
+        try policy.write(to: &writer, prefix: "policyOptimizer.policy")
+        do {
+            try loop.restoreComponents(from: Checkpoint(data: writer.encodedData(), source: "the policy to save"), modelFits: 0)
+        } catch {
+            throw RecipeError(path: "policyOptimizer", message: "the policy does not fit the \"distilled-policy\" settings \(policyOptimizer.formatted()): \(error)")
+        }
+        let recorder = try RunRecorder(directory: directory)
+        try recorder.start(resolvedRecipe: loop.resolvedRecipe, allowOverwrite: allowOverwrite)
+        try loop.saveCheckpoint(to: recorder, wallSeconds: 0)
     }
 }
