@@ -5,14 +5,14 @@ import MBRLCore
 /// `mbrl-run distill CONFIG`: policy distillation from teacher run directories into one student.
 enum DistillCommand {
     static let help = """
-        mbrl-run distill CONFIG [--seed S] [--out DIR] [--teacher DIR ...] [--set key.path=value ...] [--overwrite]
+        mbrl-run distill CONFIG [--seed S] [--out DIR] [--teacher DIR ...] [--set key.path=value ...] [--overwrite] [--check]
 
         Policy distillation (Rusu et al. 2015): trains one student policy to match the action
         distributions of one or several teachers, the policies saved in run directories of
         "sac" or "mbpo" (squashed Gaussians: the KL of their pre-tanh Gaussians), "trpo"
         (Gaussian or categorical) or "dqn" / "dyna" (softmax of the Q-values over "temperature").
         CONFIG is a JSON file (for example recipes/distill-pendulum.json); its keys and defaults:
-        'mbrl-run describe distill'. Each teacher collects states and is evaluated in its own
+        `mbrl-run describe distill`. Each teacher collects states and is evaluated in its own
         saved environment (one task per teacher) unless the config names one "environment".
         States come from the teacher, the student (DAgger) or both ("states").
 
@@ -26,11 +26,13 @@ enum DistillCommand {
           --teacher DIR       a teacher run directory; repeated, replaces the config's "teachers"
           --set key=value     override any config value, e.g. --set student.hiddenSizes=[64,64]
           --overwrite         replace an existing run in the output directory
+          --check             only read and check CONFIG (with the overrides) and print it with
+                              every default; no teacher is loaded, nothing is trained
         """
 
     static func main(_ arguments: [String]) throws {
         if arguments.contains("--help") { print(help); return }
-        var parsed = try CommandArguments(arguments, flagNames: ["overwrite"])
+        var parsed = try CommandArguments(arguments, flagNames: ["overwrite", "check"])
         guard let path = parsed.positionals.first else {
             throw UsageError("distill needs a config file; see 'mbrl-run distill --help' (examples ship in recipes/)")
         }
@@ -43,9 +45,14 @@ enum DistillCommand {
             overrides.append("teachers=[\(teachers.map { "\"\($0)\"" }.joined(separator: ","))]")
         }
         let overwrite = parsed.flag("overwrite")
+        let checkOnly = parsed.flag("check")
         try parsed.rejectUnknown(command: "distill")
         guard FileManager.default.fileExists(atPath: path) else { throw UsageError("no distillation config at \(path)") }
         let config = try PolicyDistillationConfig.load(from: URL(fileURLWithPath: path), overrides: overrides)
+        if checkOnly {
+            print(try JSONValue(encoding: config).formatted())
+            return
+        }
         let distillation = try PolicyDistillation(config: config, registry: makeRegistry()) { print($0) }
         let result = try distillation.run(allowOverwrite: overwrite)
         print("student (\(result.kind.rawValue), \(result.studentParameterCount) parameters) saved in \(result.directory); "
