@@ -19,7 +19,8 @@ enum DistillCommand {
         Writes a run directory (default runs/<name>-seed<seed>) that 'mbrl-run eval' and the
         "saved-policy" agent load (policy optimizer "distilled-policy"), plus distillation.json:
         per-round losses and, per teacher, the teacher's, the untrained and the trained student's
-        mean return and success rate on the same evaluation episodes.
+        mean return and termination rate (reaching the goal in PointMass-v0) on the same
+        evaluation episodes.
 
           --seed S            the student's seed (overrides the config's "seed")
           --out DIR           the student's run directory ("output")
@@ -57,10 +58,11 @@ enum DistillCommand {
         let result = try distillation.run(allowOverwrite: overwrite)
         print("student (\(result.kind.rawValue), \(result.studentParameterCount) parameters) saved in \(result.directory); "
               + String(format: "%.1f s", result.wallSeconds))
-        print("teacher\treturn teacher\tstudent\tuntrained\tsuccess teacher\tstudent")
+        print("teacher\treturn teacher\tstudent\tuntrained\tterminated teacher\tstudent\tuntrained")
         for task in result.tasks {
-            print(String(format: "%@\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f", task.teacher, task.teacherReturn, task.studentReturn,
-                         task.untrainedStudentReturn, task.teacherSuccessRate, task.studentSuccessRate))
+            print(String(format: "%@\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f", task.teacher, task.teacherReturn, task.studentReturn,
+                         task.untrainedStudentReturn, task.teacherTerminationRate, task.studentTerminationRate,
+                         task.untrainedStudentTerminationRate))
         }
     }
 }

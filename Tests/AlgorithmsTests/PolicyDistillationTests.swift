@@ -239,9 +239,9 @@ import Testing
             """), registry: registry)
         let result = try distillation.run()
         let task = try #require(result.tasks.first)
-        #expect(task.teacherSuccessRate >= 0.9, "the hand-made controller should reach the goal: \(task)")
+        #expect(task.teacherTerminationRate >= 0.9, "the hand-made controller should reach the goal: \(task)")
         #expect(task.studentReturn > task.untrainedStudentReturn + 5, "\(task)")
-        #expect(task.studentSuccessRate > task.untrainedStudentSuccessRate, "\(task)")
+        #expect(task.studentTerminationRate > task.untrainedStudentTerminationRate, "\(task)")
         #expect(result.rounds.count == 2 && result.rounds[1].meanLoss < result.rounds[0].meanLoss, "\(result.rounds)")
         // The student's run directory loads in the loop (as `mbrl-run eval` loads it) and as a teacher.
         var recipe = try Recipe.load(from: student.appendingPathComponent("recipe.json"))

@@ -1,8 +1,10 @@
 import MBRLCore
 
 /// Plays episodes for distillation: collection (the visited observations) and evaluation (mean
-/// return and success rate, success being an episode that terminates, as reaching the goal of
-/// `PointMass-v0` does; never for tasks without termination such as Pendulum).
+/// return and termination rate: the fraction of episodes that end by termination rather than the
+/// time limit, which is the success rate where termination means reaching a goal, as in
+/// `PointMass-v0`, a failure rate where it means falling, as in `CartPole-v1`, and 0 for
+/// Pendulum).
 ///
 /// ```swift
 /// let episode = try DistillationRollouts.play(teacher.policy, in: &environment, seed: 7,
@@ -18,10 +20,10 @@ public enum DistillationRollouts {
         public var terminated: Bool
     }
 
-    /// Mean return and success rate of some evaluation episodes.
+    /// Mean return and termination rate of some evaluation episodes.
     public struct Score: Sendable, Equatable {
         public var meanReturn: Double
-        public var successRate: Double
+        public var terminationRate: Double
     }
 
     /// Plays one episode from `reset(seed:)` with `policy` in `mode`.
@@ -51,14 +53,14 @@ public enum DistillationRollouts {
     /// `episodes` deterministic (`.evaluation`) episodes from seeds `seed`, `seed + 1`, ...
     public static func score(_ policy: any Policy, in environment: inout any Environment, episodes: Int, seed: UInt64,
                              generator: inout RandomGenerator) throws -> Score {
-        guard episodes > 0 else { return Score(meanReturn: .nan, successRate: .nan) }
+        guard episodes > 0 else { return Score(meanReturn: .nan, terminationRate: .nan) }
         var total = 0.0
-        var successes = 0
+        var terminations = 0
         for index in 0..<episodes {
             let episode = try play(policy, in: &environment, seed: seed &+ UInt64(index), mode: .evaluation, generator: &generator)
             total += episode.episodeReturn
-            successes += episode.terminated ? 1 : 0
+            terminations += episode.terminated ? 1 : 0
         }
-        return Score(meanReturn: total / Double(episodes), successRate: Double(successes) / Double(episodes))
+        return Score(meanReturn: total / Double(episodes), terminationRate: Double(terminations) / Double(episodes))
     }
 }

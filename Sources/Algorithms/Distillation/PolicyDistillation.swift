@@ -195,13 +195,13 @@ public struct PolicyDistillation {
         let tasks = teachers.indices.map { index in
             PolicyDistillationResult.Task(
                 teacher: teachers[index].run.path, environment: taskEnvironments[index],
-                teacherReturn: teacherScores[index].meanReturn, teacherSuccessRate: teacherScores[index].successRate,
-                untrainedStudentReturn: untrained[index].meanReturn, untrainedStudentSuccessRate: untrained[index].successRate,
-                studentReturn: trained[index].meanReturn, studentSuccessRate: trained[index].successRate)
+                teacherReturn: teacherScores[index].meanReturn, teacherTerminationRate: teacherScores[index].terminationRate,
+                untrainedStudentReturn: untrained[index].meanReturn, untrainedStudentTerminationRate: untrained[index].terminationRate,
+                studentReturn: trained[index].meanReturn, studentTerminationRate: trained[index].terminationRate)
         }
         for task in tasks {
-            log?(String(format: "%@: teacher %.1f (success %.2f), student %.1f (success %.2f), untrained student %.1f",
-                        task.teacher, task.teacherReturn, task.teacherSuccessRate, task.studentReturn, task.studentSuccessRate,
+            log?(String(format: "%@: teacher %.1f (terminated %.2f), student %.1f (terminated %.2f), untrained student %.1f",
+                        task.teacher, task.teacherReturn, task.teacherTerminationRate, task.studentReturn, task.studentTerminationRate,
                         task.untrainedStudentReturn))
         }
         let result = PolicyDistillationResult(

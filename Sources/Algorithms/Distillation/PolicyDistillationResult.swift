@@ -18,18 +18,20 @@ public struct PolicyDistillationResult: Sendable, Codable, Equatable {
         public var collectionReturn: Double
     }
 
-    /// One teacher's task, evaluated in its environment from the same start states.
+    /// One teacher's task, evaluated in its environment from the same start states: mean returns
+    /// and termination rates (the fraction of episodes ended by termination, not the time limit:
+    /// reaching the goal in `PointMass-v0`, falling in `CartPole-v1`).
     public struct Task: Sendable, Codable, Equatable {
         /// The teacher's run directory.
         public var teacher: String
         /// The task's environment specification.
         public var environment: JSONValue
         public var teacherReturn: Double
-        public var teacherSuccessRate: Double
+        public var teacherTerminationRate: Double
         public var untrainedStudentReturn: Double
-        public var untrainedStudentSuccessRate: Double
+        public var untrainedStudentTerminationRate: Double
         public var studentReturn: Double
-        public var studentSuccessRate: Double
+        public var studentTerminationRate: Double
     }
 
     public var name: String
