@@ -152,6 +152,27 @@ import Testing
         }
     }
 
+    @Test func aDQNTeacherLabelsWithItsQValuesOverTheTemperature() throws {
+        let root = temporaryDirectory("distill-dqn")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let registry = registry()
+        let run = root.appendingPathComponent("dqn")
+        let recipe = try Recipe(json: try JSONValue(parsing: """
+            {"name": "tiny-dqn", "seed": 0, "environment": "CartPole-v1", "model": null,
+             "policyOptimizer": {"type": "dqn", "learningStarts": 10, "batchSize": 8, "qNetwork": {"hiddenSizes": [8]}},
+             "loop": {"explorationSteps": 0, "episodes": 1, "maxEpisodeSteps": 30, "evaluationEpisodes": 0},
+             "output": {"directory": "\(run.path)", "progress": "quiet"}}
+            """))
+        _ = try MBRLLoop(recipe: recipe, registry: registry).run()
+        let teacher = try DistillationTeacher.load(run: run, registry: registry, temperature: 0.25, path: "teachers[0]")
+        #expect(teacher.kind == .categorical)
+        let network = try #require(teacher.policy as? EpsilonGreedyQPolicy)
+        var generator = RandomGenerator(seed: 5)
+        let observations = TestData.uniform(4, 4, scale: 0.1, generator: &generator)
+        let labels = try teacher.labels(for: observations)
+        #expect(labels.maxAbsoluteDifference(try network.actionValues(for: observations).map { $0 / 0.25 }) < 1e-6)
+    }
+
     // MARK: - Refusals
 
     @Test func teachersWhoseSpacesDifferAreRefusedNamingBothShapes() throws {
