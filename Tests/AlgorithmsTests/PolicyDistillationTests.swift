@@ -274,5 +274,10 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: student.appendingPathComponent("distillation.json").path))
         // An existing run is not overwritten by accident.
         #expect(throws: MBRLError.self) { _ = try distillation.run() }
+        // No rounds and no evaluation: the untrained student is saved, with NaN means written out.
+        let empty = try PolicyDistillation(config: config("""
+            {"teachers": ["\(teacher.path)"], "rounds": 0, "evaluationEpisodes": 0, "output": "\(root.appendingPathComponent("empty").path)"}
+            """), registry: registry).run()
+        #expect(empty.rounds.isEmpty && empty.tasks[0].studentReturn.isNaN)
     }
 }

@@ -236,6 +236,8 @@ public struct PolicyDistillation {
                          registry: registry, allowOverwrite: allowOverwrite)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // No rounds or no evaluation episodes leave NaN means.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try encoder.encode(result).write(to: directory.appendingPathComponent("distillation.json"), options: .atomic)
     }
 
