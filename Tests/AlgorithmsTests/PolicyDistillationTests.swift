@@ -269,6 +269,8 @@ import Testing
         recipe.output.progress = "quiet"
         let records = try MBRLLoop(recipe: recipe, registry: registry).evaluateSaved(directory: student, episodes: 2, seed: 1000)
         #expect(records.count == 2)
+        _ = try SavedPolicyLoader.agent(run: student, registry: registry, environment: EnvironmentCatalog.make("PointMass-v0", seed: 0),
+                                        path: "acting.training")
         let reloaded = try DistillationTeacher.load(run: student, registry: registry, temperature: 1, path: "teachers[0]")
         #expect(reloaded.kind == .squashedGaussian)
         #expect(FileManager.default.fileExists(atPath: student.appendingPathComponent("distillation.json").path))
