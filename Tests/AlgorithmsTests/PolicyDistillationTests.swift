@@ -242,6 +242,9 @@ import Testing
         #expect(none.contains("teachers"), "\(none)")
         let states = message { _ = try config("{\"teachers\": [\"a\"], \"states\": \"expert\"}") }
         #expect(states.contains("states"), "\(states)")
+        // A distillation config given to 'mbrl-run run' points to 'mbrl-run distill'.
+        let asRecipe = message { _ = try Recipe(json: JSONValue(parsing: "{\"teachers\": [\"a\"]}")) }
+        #expect(asRecipe.contains("mbrl-run distill"), "\(asRecipe)")
     }
 
     // MARK: - Learning
