@@ -175,6 +175,32 @@ struct FeedbackTestPlanner: Planner {
         #expect(throws: MBRLError.self) { try tuner.handOver(tuned.imitated, initialStandardDeviation: 0) }
     }
 
+    @Test func sacHoldsTheHandedOverActorWhileItsCriticsWarmUp() throws {
+        var generator = RandomGenerator(seed: 8)
+        var config = SoftActorCritic.Config()
+        config.learningStarts = 0
+        config.batchSize = 8
+        config.actor.hiddenSizes = [8]
+        var sac = try SoftActorCritic(config: config, observationSpace: Self.pendulumObservations,
+                                      actionSpace: Self.pendulumActions, generator: &generator)
+        var buffer = ReplayBuffer(capacity: 64, observationSize: 3, actionSize: 1)
+        for _ in 0..<32 {
+            let observation = TestData.uniform(1, 3, generator: &generator).row(0)
+            try buffer.append(Transition(observation: observation, action: [observation[0]], reward: -observation[2] * observation[2],
+                                         nextObservation: observation, terminated: false, truncated: false))
+        }
+        let context = PolicyOptimizerContext(buffer: buffer, observationSpace: Self.pendulumObservations, actionSpace: Self.pendulumActions)
+        let transition = Transition(observation: [1, 0, 0], action: [0], reward: 0, nextObservation: [1, 0, 0], terminated: false, truncated: false)
+        _ = try sac.improve(after: transition, context: context, generator: &generator)
+        sac.holdPolicy(forSteps: 5)
+        let actor = sac.policy, critics = sac.learner.critics
+        for _ in 0..<5 { _ = try sac.improve(after: transition, context: context, generator: &generator) }
+        #expect(sac.policy == actor, "the actor moved during the warm-up")
+        #expect(sac.learner.critics != critics, "the critics did not learn during the warm-up")
+        _ = try sac.improve(after: transition, context: context, generator: &generator)
+        #expect(sac.policy != actor, "the actor did not learn after the warm-up")
+    }
+
     @Test func aLabelOfTheWrongShapeIsRefusedNamingBothShapes() throws {
         var generator = RandomGenerator(seed: 6)
         let sac = try SoftActorCritic(config: .init(), observationSpace: Self.pendulumObservations,

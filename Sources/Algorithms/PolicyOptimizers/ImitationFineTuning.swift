@@ -35,6 +35,15 @@ public protocol ImitationFineTunable: PolicyOptimizer, Sendable where OptimizedP
     /// - Throws: `MBRLError.shapeMismatch` when `policy` does not fit the learner's spaces;
     ///   `MBRLError.invalidArgument` for a non-positive standard deviation.
     mutating func handOver(_ policy: ImitatedPolicy, initialStandardDeviation: Float) throws
+
+    /// Keeps the policy fixed for the learner's next `steps` real steps while its critics learn
+    /// (SAC: a random critic would otherwise pull the handed-over actor away at once). The
+    /// default does nothing (TRPO's first update already waits for `stepsPerUpdate` steps).
+    mutating func holdPolicy(forSteps steps: Int)
+}
+
+extension ImitationFineTunable {
+    public mutating func holdPolicy(forSteps steps: Int) {}
 }
 
 enum ImitationHandOverChecks {
@@ -70,6 +79,12 @@ extension SoftActorCritic: ImitationFineTunable {
             }
         }
         learner.actor = actor
+    }
+
+    /// The actor is not stepped for the next `steps` stored steps; the critics and the
+    /// temperature learn from the start.
+    public mutating func holdPolicy(forSteps steps: Int) {
+        actorHeldUntil = stepsSeen + steps
     }
 }
 

@@ -41,6 +41,9 @@ public struct ModelBasedModelFreeConfig: DocumentedConfig, Equatable {
     /// The fine-tuner's initial standard deviation after the hand-over (default 0.3): in action
     /// units for TRPO, in SAC's pre-tanh space.
     public var initialStandardDeviation: Float = 0.3
+    /// Real steps after the hand-over in which the fine-tuner's policy stays fixed while its
+    /// critics learn (SAC; default 0).
+    public var criticWarmupSteps = 0
     /// The fine-tuner (default SAC with its defaults).
     public var fineTuner = FineTuner.sac(SoftActorCritic.Config())
 
@@ -55,11 +58,12 @@ public struct ModelBasedModelFreeConfig: DocumentedConfig, Equatable {
         "batchSize": "rows per regression minibatch",
         "learningRate": "Adam learning rate of the regression",
         "initialStandardDeviation": "the fine-tuner's standard deviation after the hand-over (TRPO: action units; SAC: pre-tanh)",
+        "criticWarmupSteps": "real steps after the hand-over in which SAC's actor stays fixed while its critics learn",
         "fineTuner": "the model-free learner after imitation: {\"type\": \"sac\" or \"trpo\", ...its keys}",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case plannerEpisodes, daggerIterations, episodesPerIteration, epochs, batchSize, learningRate, initialStandardDeviation, fineTuner
+        case plannerEpisodes, daggerIterations, episodesPerIteration, epochs, batchSize, learningRate, initialStandardDeviation, criticWarmupSteps, fineTuner
     }
 
     public init(from decoder: Decoder) throws {
@@ -74,6 +78,7 @@ public struct ModelBasedModelFreeConfig: DocumentedConfig, Equatable {
         learningRate = try container.decode(Float.self, forKey: .learningRate, default: defaults.learningRate, in: 1e-9...10)
         initialStandardDeviation = try container.decode(Float.self, forKey: .initialStandardDeviation,
                                                         default: defaults.initialStandardDeviation, in: 1e-6...100)
+        criticWarmupSteps = try container.decode(Int.self, forKey: .criticWarmupSteps, default: defaults.criticWarmupSteps, in: 0...Int.max)
         let tuner = try container.decodeIfPresent(JSONValue.self, forKey: .fineTuner) ?? .string("sac")
         fineTuner = try Self.fineTuner(from: tuner, container: container)
     }
@@ -118,6 +123,7 @@ public struct ModelBasedModelFreeConfig: DocumentedConfig, Equatable {
         try container.encode(batchSize, forKey: .batchSize)
         try container.encode(learningRate, forKey: .learningRate)
         try container.encode(initialStandardDeviation, forKey: .initialStandardDeviation)
+        try container.encode(criticWarmupSteps, forKey: .criticWarmupSteps)
         var tuner: JSONValue
         switch fineTuner {
         case .sac(let config): tuner = try JSONValue(encoding: config)

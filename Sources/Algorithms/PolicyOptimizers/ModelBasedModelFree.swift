@@ -15,7 +15,8 @@ import MBRLCore
 /// 3. **fine-tuning**: the imitated policy is handed over to the model-free `fineTuner` (SAC or
 ///    TRPO) with a set initial standard deviation (`ImitationFineTunable` says how the mean maps
 ///    for each), and the fine-tuner learns from real steps alone; the model is no longer
-///    refitted.
+///    refitted. With `criticWarmupSteps`, SAC's actor stays fixed for that many steps while its
+///    critics learn from the data so far and the new steps.
 ///
 /// The policy that acts in stage 2 is the fine-tuner's own network (a copy), so the hand-over is
 /// exact: the fine-tuner's first deterministic action is the imitation's. SAC's replay buffer is
@@ -105,6 +106,7 @@ public struct ModelBasedModelFree<FineTuner: ImitationFineTunable>: Sendable {
     /// Hands the imitated policy to the fine-tuner and starts stage 3.
     mutating func handOver() throws {
         try fineTuner.handOver(imitated, initialStandardDeviation: config.initialStandardDeviation)
+        if config.criticWarmupSteps > 0 { fineTuner.holdPolicy(forSteps: config.criticWarmupSteps) }
         stage = .fineTuning
     }
 
