@@ -264,6 +264,29 @@ struct FeedbackTestPlanner: Planner {
         #expect(policyDiffers > 20, "the DAgger rows were acted by the policy, not the planner")
     }
 
+    @Test func aResumedRunCrossesTheStagesAsAnUninterruptedOne() throws {
+        let whole = temporaryDirectory("mbmf-whole"), split = temporaryDirectory("mbmf-split")
+        defer {
+            try? FileManager.default.removeItem(at: whole)
+            try? FileManager.default.removeItem(at: split)
+        }
+        let summary = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: loopRecipe(directory: whole))), registry: registry()).run()
+        // Stop inside the DAgger stage (after training episode 3), then resume to the end.
+        var first = try Recipe(json: try JSONValue(parsing: loopRecipe(directory: split)))
+        first.loop.episodes = 3
+        _ = try MBRLLoop(recipe: first, registry: registry()).run()
+        var resumed = try Recipe.load(from: split.appendingPathComponent("recipe.json"), overrides: ["loop.episodes=6"])
+        resumed.output.directory = split.path
+        let finished = try MBRLLoop(recipe: resumed, registry: registry()).run(resume: true)
+        #expect(finished.trainingReturns == summary.trainingReturns)
+        let events = { (directory: URL) in try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONDecoder().decode(EpisodeRecord.self, from: Data($0.utf8)) } }
+        // Every metric but the timings is the same.
+        let untimed = { (records: [EpisodeRecord]) in records.map { $0.metrics.filter { !$0.key.contains("Seconds") } } }
+        #expect(untimed(try events(split)) == untimed(try events(whole)))
+        #expect(untimed(try events(whole)).contains { $0["mbmfStage"] == 2 })
+    }
+
     @Test func recipesAreRefusedWithTheirPathAndReason() throws {
         let directory = temporaryDirectory("mbmf-refusals")
         defer { try? FileManager.default.removeItem(at: directory) }
