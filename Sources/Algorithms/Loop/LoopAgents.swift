@@ -11,7 +11,8 @@ struct LoopAgents {
     var exploration: any Agent
     var training: any Agent
     var evaluation: any Agent
-    /// The recipe's planner through the recipe's model, when the recipe has both.
+    /// The recipe's planner through the recipe's model, when the recipe has both and its policy
+    /// optimizer requires a planner.
     var planner: (any Agent)?
     /// The policy optimizer's policy, when the recipe has an optimizer.
     var policy: (any Agent)?
@@ -23,7 +24,9 @@ struct LoopAgents {
                                       registry: registry, components: components)
         evaluation = try Self.makeAgent(components.acting.evaluation, path: "acting.evaluation", recipe: recipe,
                                         registry: registry, components: components)
-        if components.planner != nil && components.model != nil {
+        // Built only for an optimizer that may ask the planner to act or to label (MB-MF).
+        if components.planner != nil && components.model != nil,
+           components.optimizer?.optimizer.requirements.contains(.planner) == true {
             planner = try Self.makeAgent(.planner, path: "planner", recipe: recipe, registry: registry, components: components)
         }
         policy = components.optimizer.map { LearnerAgent(handle: $0) }
