@@ -92,6 +92,7 @@ struct TimedPolicyOptimizer<Base: PolicyOptimizer>: PolicyOptimizer {
     var name: String { base.name }
     var policy: TimedPolicy { TimedPolicy(base: base.policy, times: times) }
     var requirements: PolicyOptimizerRequirements { base.requirements }
+    var actingRequest: ActingRequest { base.actingRequest }
 
     /// `base`'s improvement, timed after exploration; marks the clock at the end of every call.
     mutating func improve(after transition: Transition, context: PolicyOptimizerContext,
@@ -127,7 +128,7 @@ struct TimedPolicyOptimizer<Base: PolicyOptimizer>: PolicyOptimizer {
         return metrics
     }
 
-    mutating func endEpisode() { base.endEpisode() }
+    mutating func endEpisode() throws { try base.endEpisode() }
 
     func write(to writer: inout CheckpointWriter, prefix: String) throws {
         try base.write(to: &writer, prefix: prefix)

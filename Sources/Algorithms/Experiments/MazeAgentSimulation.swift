@@ -55,7 +55,7 @@ struct MazeAgentSimulation {
         let outcome = StepOutcome(reward: Double(result.reward), updates: metrics["qUpdates"] ?? 0,
                                   endedEpisode: result.terminated || cutOff, episodeSteps: episodeSteps)
         if outcome.endedEpisode {
-            optimizer.endEpisode()
+            try optimizer.endEpisode()
             observation = try environment.reset(seed: nil)
             episodeSteps = 0
         } else {

@@ -100,11 +100,14 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
     /// - Parameters:
     ///   - batch: `B >= 1` rows; `truncated` is ignored (a time limit is not a terminal state).
     ///   - generator: draws the actor's noise for `s` and then for `s'`.
+    ///   - updatesActor: false leaves the actor as it is (a critic warm-up after the actor was
+    ///     initialised from elsewhere, as MB-MF's hand-over); its loss is then reported as 0.
     /// - Returns: the losses, the temperature used and the entropy estimate.
     /// - Throws: `MBRLError.shapeMismatch` when the batch does not fit the networks;
     ///   `MBRLError.nonFinite` naming the update and the loss when the critic or actor loss is
     ///   NaN or Inf (the networks it would have stepped are left as they were).
-    public mutating func update(on batch: TransitionBatch, generator: inout RandomGenerator) throws -> SoftActorCriticMetrics {
+    public mutating func update(on batch: TransitionBatch, generator: inout RandomGenerator,
+                                updatesActor: Bool = true) throws -> SoftActorCriticMetrics {
         try validate(batch)
         let batchSize = batch.count
 
@@ -135,11 +138,15 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
         try criticOptimizer.step(&critics, gradients: criticLoss.gradients)
 
         // MARK: Actor
-        let actorStep = try Self.actorLossAndGradients(
-            sample: draw,
-            observations: batch.observations, critics: critics, alpha: alpha)
-        try requireFinite(actorStep.loss, name: "actor loss")
-        try actorOptimizer.step(&actor, gradients: actorStep.gradients)
+        var actorLoss: Float = 0
+        if updatesActor {
+            let actorStep = try Self.actorLossAndGradients(
+                sample: draw,
+                observations: batch.observations, critics: critics, alpha: alpha)
+            try requireFinite(actorStep.loss, name: "actor loss")
+            try actorOptimizer.step(&actor, gradients: actorStep.gradients)
+            actorLoss = actorStep.loss
+        }
 
         // MARK: Target critics
         if stepCount % config.targetUpdateInterval == 0 {
@@ -151,7 +158,7 @@ public struct SoftActorCriticUpdate<Actor: SoftActorCriticActor>: Sendable {
         for value in logDensities { meanLogDensity += Double(value) }
         meanLogDensity /= Double(batchSize)
         return SoftActorCriticMetrics(
-            criticLoss: criticLoss.loss, actorLoss: actorStep.loss, temperature: alpha,
+            criticLoss: criticLoss.loss, actorLoss: actorLoss, temperature: alpha,
             temperatureLoss: temperatureLoss, entropy: Float(-meanLogDensity),
             meanQ: Float(criticLoss.values.minimum.reduce(0.0) { $0 + Double($1) } / Double(batchSize)))
     }

@@ -3,12 +3,19 @@ import MBRLCore
 import Planners
 
 /// The agents of a run: who acts in exploration, training and evaluation episodes (the recipe's
-/// `acting` section, defaults resolved). Kept apart from `LoopComponents` so the loop can act
-/// with an agent while it reads the environment.
+/// `acting` section, defaults resolved), plus the recipe's planner and the optimizer's policy as
+/// agents of their own, for a policy optimizer whose `actingRequest` asks for one of them (or for
+/// planner labels). Kept apart from `LoopComponents` so the loop can act with an agent while it
+/// reads the environment.
 struct LoopAgents {
     var exploration: any Agent
     var training: any Agent
     var evaluation: any Agent
+    /// The recipe's planner through the recipe's model, when the recipe has both and its policy
+    /// optimizer requires a planner.
+    var planner: (any Agent)?
+    /// The policy optimizer's policy, when the recipe has an optimizer.
+    var policy: (any Agent)?
 
     init(recipe: Recipe, registry: ComponentRegistry, components: LoopComponents) throws {
         exploration = try Self.makeAgent(components.acting.exploration, path: "acting.exploration", recipe: recipe,
@@ -17,6 +24,12 @@ struct LoopAgents {
                                       registry: registry, components: components)
         evaluation = try Self.makeAgent(components.acting.evaluation, path: "acting.evaluation", recipe: recipe,
                                         registry: registry, components: components)
+        // Built only for an optimizer that may ask the planner to act or to label (MB-MF).
+        if components.planner != nil && components.model != nil,
+           components.optimizer?.optimizer.requirements.contains(.planner) == true {
+            planner = try Self.makeAgent(.planner, path: "planner", recipe: recipe, registry: registry, components: components)
+        }
+        policy = components.optimizer.map { LearnerAgent(handle: $0) }
     }
 
     /// Hands a refitted model to every agent (planners rebuild their planning model).
@@ -24,6 +37,7 @@ struct LoopAgents {
         try exploration.modelDidChange(model)
         try training.modelDidChange(model)
         try evaluation.modelDidChange(model)
+        try planner?.modelDidChange(model)
     }
 
     /// The agent `specification` names.

@@ -96,7 +96,7 @@ struct LoopComponents {
                 context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace, seed: seed),
                 path: "policyOptimizer")
             try Self.check(built, model: model, modelName: Self.componentName(recipe.model), environment: environment,
-                           rewardFunction: rewardFunction, terminationFunction: terminationFunction)
+                           rewardFunction: rewardFunction, terminationFunction: terminationFunction, hasPlanner: planner != nil)
             optimizer = PolicyOptimizerHandle(built)
             optimizerJSON = resolved
         } else {
@@ -130,7 +130,8 @@ struct LoopComponents {
 
     /// Refuses an optimizer whose requirements the model or the environment cannot meet, naming both.
     static func check(_ optimizer: any PolicyOptimizer, model: (any DynamicsModel)?, modelName: String?, environment: any Environment,
-                      rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?) throws {
+                      rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
+                      hasPlanner: Bool = false) throws {
         let requirements = optimizer.requirements
         let modelName = model.map { "the model \"\(modelName ?? "\(type(of: $0))")\"" } ?? "no model"
         func refuse(_ what: String) -> RecipeError {
@@ -156,6 +157,9 @@ struct LoopComponents {
             if !learnedRewardGradients {
                 throw refuse("reward gradients (an environment whose known reward function is differentiable, or \"planning\": {\"reward\": \"learned\"} with a model whose reward head is differentiable)")
             }
+        }
+        if requirements.contains(.planner) && !(hasPlanner && model != nil) {
+            throw refuse("a planner and its model (name a \"planner\", for example {\"type\": \"cem\"}, and a \"model\"), to act and to label states")
         }
         if requirements.contains(.continuousActions), case .discrete = environment.actionSpace {
             throw refuse("continuous (Box) actions")

@@ -13,6 +13,12 @@ import Models
 /// - both: a planner acting while a policy optimizer learns from its data (imitation of MPC),
 ///   or an expert (a true-dynamics planner, a saved policy) collecting data.
 ///
+/// A policy optimizer that works in stages says through its `actingRequest`, read at the start
+/// of every episode, who acts in training (and evaluation) episodes: the recipe's planner or its
+/// own policy; whether the planner labels every stored step's observation (`plannerLabel` in
+/// the optimizer's context: DAgger's expert labels); and whether the model is still refitted.
+/// MB-MF runs its three stages (MPC, DAgger imitation, model-free fine-tuning) this way.
+///
 /// Episodes are read top to bottom in `run` and `runEpisode`; `LoopComponents` builds the
 /// pieces, `RandomStreams` and `LoopPosition` hold the state a checkpoint saves.
 ///
@@ -150,17 +156,24 @@ public final class MBRLLoop {
                     progress: ProgressReporter, secondsPerStep: Double?, stepsLeft: Double) throws -> EpisodeOutcome {
         let loop = recipe.loop
         let stores = phase != .evaluation
+        let request = phase == .exploration ? ActingRequest.recipe : components.optimizer?.optimizer.actingRequest ?? .recipe
+        let actingAgent = try requestedAgent(phase, request: request)
+        let labels = stores && request.plannerLabels && phase != .exploration
+        if labels && agents.planner == nil {
+            throw RecipeError(path: "planner", message: "the policy optimizer asks the recipe's planner to label states, but the recipe names no planner and model")
+        }
         var observation = try components.environment.reset(seed: seed)
         // Values fixed for this episode (a domain-randomized environment's drawn parameters).
         if let reporting = components.environment as? any EpisodeParameterReporting {
             metrics.add(Dictionary(uniqueKeysWithValues: reporting.episodeParameters.map { ("env.\($0.key)", $0.value) }))
         }
-        try withAgent(phase) { try $0.reset(observation: observation) }
-        var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, terminated = false
+        try withAgent(phase, actingAgent) { try $0.reset(observation: observation) }
+        if labels && actingAgent != .planner { try agents.planner?.reset(observation: observation) }
+        var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, labellingSeconds = 0.0, terminated = false
         let episodeStart = DispatchTime.now().uptimeNanoseconds
         while true {
             // MARK: Refit every trainEvery steps (training episodes)
-            if phase == .training && loop.aggregateData && loop.trainEvery > 0
+            if phase == .training && loop.aggregateData && loop.trainEvery > 0 && request.modelFits
                 && position.totalSteps % loop.trainEvery == 0 && position.lastFitStep != position.totalSteps
                 && components.model is any TrainableDynamicsModel {
                 metrics.add(try fitModel())
@@ -168,7 +181,7 @@ public final class MBRLLoop {
 
             // MARK: Act
             let actStart = DispatchTime.now().uptimeNanoseconds
-            let action: [Float] = try withAgent(phase) { agent in
+            let action: [Float] = try withAgent(phase, actingAgent) { agent in
                 if var synchronized = agent as? any EnvironmentSynchronizedAgent {
                     try synchronized.synchronize(with: components.environment)
                     agent = synchronized
@@ -178,9 +191,22 @@ public final class MBRLLoop {
                 }
                 return try agent.act(on: observation, mode: phase == .evaluation ? .evaluation : .exploration, generator: &streams.acting)
             }
-            let agentMetrics = withAgent(phase) { $0.actionMetrics }
+            let agentMetrics = try withAgent(phase, actingAgent) { $0.actionMetrics }
             if !agentMetrics.isEmpty { metrics.add(agentMetrics) }
             actingSeconds += Double(DispatchTime.now().uptimeNanoseconds - actStart) / 1e9
+
+            // MARK: Label (the planner's action at this observation, for an imitating optimizer)
+            var label: [Float]?
+            if labels {
+                if actingAgent == .planner {
+                    label = action
+                } else if var planner = agents.planner {
+                    let labelStart = DispatchTime.now().uptimeNanoseconds
+                    label = try planner.act(on: observation, mode: .evaluation, generator: &streams.acting)
+                    agents.planner = planner
+                    labellingSeconds += Double(DispatchTime.now().uptimeNanoseconds - labelStart) / 1e9
+                }
+            }
             let step = try components.environment.step(action)
 
             // MARK: Store and improve
@@ -190,7 +216,8 @@ public final class MBRLLoop {
                 position.totalSteps += 1
                 if let handle = components.optimizer {
                     let improveStart = DispatchTime.now().uptimeNanoseconds
-                    let context = optimizerContext(isExploration: phase == .exploration)
+                    var context = optimizerContext(isExploration: phase == .exploration)
+                    context.plannerLabel = label
                     metrics.add(try handle.optimizer.improve(after: transition, context: context, generator: &streams.improvement))
                     improvementSeconds += Double(DispatchTime.now().uptimeNanoseconds - improveStart) / 1e9
                 }
@@ -213,18 +240,40 @@ public final class MBRLLoop {
             if phase == .exploration && position.explorationEpisodesDone + 1 >= loop.explorationEpisodes
                 && loop.explorationSteps > 0 && position.totalSteps >= loop.explorationSteps { break }
         }
-        if stores { components.optimizer?.optimizer.endEpisode() }
+        if stores { try components.optimizer?.optimizer.endEpisode() }
         // 1 when the episode ended in a terminal state (a goal reached, a pole fallen), 0 when it
         // was cut by a time limit or the loop.
         metrics.add(["terminated": terminated ? 1 : 0])
         if stores && components.optimizer != nil { metrics.add(["improvementSecondsPerStep": improvementSeconds / Double(max(length, 1))]) }
+        if labels && actingAgent != .planner { metrics.add(["labellingSecondsPerStep": labellingSeconds / Double(max(length, 1))]) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
         return EpisodeOutcome(episodeReturn: episodeReturn, length: length, secondsPerAction: actingSeconds / Double(max(length, 1)),
                               secondsPerStep: phase == .training ? elapsed / Double(max(length, 1)) : nil)
     }
 
-    /// Runs `body` on the agent of `phase`, in place.
-    func withAgent<Result>(_ phase: Phase, _ body: (inout any Agent) throws -> Result) rethrows -> Result {
+    /// The agent the optimizer's `request` names for an episode of `phase`: training episodes,
+    /// and evaluation episodes when the recipe names no evaluation agent; nil for the recipe's.
+    func requestedAgent(_ phase: Phase, request: ActingRequest) throws -> ActingRequest.RequestedAgent? {
+        guard let requested = request.agent, phase == .training || (phase == .evaluation && recipe.acting.evaluation == nil) else {
+            return nil
+        }
+        if requested == .planner && agents.planner == nil {
+            throw RecipeError(path: "planner", message: "the policy optimizer asks the recipe's planner to act, but the recipe names no planner and model")
+        }
+        return requested
+    }
+
+    /// Runs `body` on the agent `requested` names, else on the agent of `phase`, in place.
+    func withAgent<Result>(_ phase: Phase, _ requested: ActingRequest.RequestedAgent? = nil,
+                           _ body: (inout any Agent) throws -> Result) throws -> Result {
+        if let requested {
+            let keyPath: WritableKeyPath<LoopAgents, (any Agent)?> = requested == .planner ? \.planner : \.policy
+            guard var agent = agents[keyPath: keyPath] else {
+                throw RecipeError(path: "acting", message: "the policy optimizer asks for its \(requested.rawValue) to act, but the recipe has none")
+            }
+            defer { agents[keyPath: keyPath] = agent }
+            return try body(&agent)
+        }
         switch phase {
         case .exploration: return try body(&agents.exploration)
         case .training: return try body(&agents.training)
@@ -257,7 +306,8 @@ public final class MBRLLoop {
     func needsFitBeforeEpisode() -> Bool {
         guard components.model is any TrainableDynamicsModel else { return false }
         if position.modelFits == 0 { return true }
-        return recipe.loop.aggregateData && recipe.loop.trainEvery == 0
+        let request = components.optimizer?.optimizer.actingRequest ?? .recipe
+        return recipe.loop.aggregateData && recipe.loop.trainEvery == 0 && request.modelFits
     }
 
     /// Fits the model to everything in the buffer, tells the agents and the policy optimizer,

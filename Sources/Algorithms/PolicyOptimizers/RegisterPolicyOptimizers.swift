@@ -11,7 +11,8 @@ import MBRLCore
 /// trained by backpropagation through the model's imagined rollouts) for `Box` actions;
 /// `"dqn"` (deep Q-networks on the real replay buffer) and `"dyna"` (DQN on real transitions
 /// mixed with model-simulated ones) for `Discrete` actions; `"distilled-policy"` (a student saved
-/// by `mbrl-run distill`, which does not learn in the loop).
+/// by `mbrl-run distill`, which does not learn in the loop); `"mb-mf"` (the recipe's planner acts,
+/// a policy imitates it by DAgger, then SAC or TRPO fine-tunes it model-free) for `Box` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -112,5 +113,27 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     ) { config, context in
         var generator = RandomGenerator(seed: context.seed, stream: 15)
         return try config.makeOptimizer(observationSpace: context.observationSpace, actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "mb-mf", summary: "MB-MF (Nagabandi et al. 2018): the planner acts, a policy imitates it by DAgger, then SAC or TRPO fine-tunes it model-free",
+        config: ModelBasedModelFreeConfig.self
+    ) { config, context in
+        switch config.fineTuner {
+        case .sac(let tunerConfig):
+            // The stream of "sac", so a fine-tuned and a from-scratch SAC start from the same critics.
+            var generator = RandomGenerator(seed: context.seed, stream: 10)
+            let sac = try SoftActorCritic(config: tunerConfig, observationSpace: context.observationSpace,
+                                          actionSpace: context.actionSpace, generator: &generator)
+            return try ModelBasedModelFree(config: config, fineTuner: sac, seed: context.seed)
+        case .trpo(let tunerConfig):
+            guard case .box = context.actionSpace else {
+                throw MBRLError.incompatible("mb-mf imitates a planner's continuous actions; the environment's actions are \(context.actionSpace)")
+            }
+            var generator = RandomGenerator(seed: context.seed, stream: 11)
+            let policy = try DiagonalGaussianMLPPolicy(config: tunerConfig.policy, observationSpace: context.observationSpace,
+                                                       actionSpace: context.actionSpace, generator: &generator)
+            let trpo = try TrustRegionPolicyOptimization(config: tunerConfig, policy: policy, generator: &generator)
+            return try ModelBasedModelFree(config: config, fineTuner: trpo, seed: context.seed)
+        }
     }
 }

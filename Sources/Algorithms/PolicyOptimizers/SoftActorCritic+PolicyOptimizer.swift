@@ -23,10 +23,13 @@ extension SoftActorCritic: Checkpointable {
     public func write(to writer: inout CheckpointWriter, prefix: String) throws {
         try learner.write(to: &writer, prefix: "\(prefix).learner")
         writer.add(name: "\(prefix).stepsSeen", integers: [stepsSeen])
+        if actorHeldUntil > 0 { writer.add(name: "\(prefix).actorHeldUntil", integers: [actorHeldUntil]) }
     }
 
     public mutating func read(from checkpoint: Checkpoint, prefix: String) throws {
         try learner.read(from: checkpoint, prefix: "\(prefix).learner")
         stepsSeen = try checkpoint.integers(named: "\(prefix).stepsSeen", shape: [1])[0]
+        let held = "\(prefix).actorHeldUntil"
+        actorHeldUntil = checkpoint.contains(held) ? try checkpoint.integers(named: held, shape: [1])[0] : 0
     }
 }

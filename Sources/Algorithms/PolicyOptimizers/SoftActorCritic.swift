@@ -22,6 +22,9 @@ public struct SoftActorCritic: Sendable {
     public internal(set) var learner: SoftActorCriticUpdate<SquashedGaussianMLPPolicy>
     /// Real steps seen.
     public internal(set) var stepsSeen = 0
+    /// The actor is not stepped while `stepsSeen <= actorHeldUntil` (the critics and the
+    /// temperature still learn): a critic warm-up after a hand-over. 0 by default.
+    public internal(set) var actorHeldUntil = 0
 
     /// A learner for the given spaces, its networks drawn from `generator`.
     ///
@@ -45,7 +48,7 @@ public struct SoftActorCritic: Sendable {
         var metrics: SoftActorCriticMetrics?
         for _ in 0..<config.gradientSteps {
             let batch = buffer.sample(batchSize: config.batchSize, generator: &generator)
-            metrics = try learner.update(on: batch, generator: &generator)
+            metrics = try learner.update(on: batch, generator: &generator, updatesActor: stepsSeen > actorHeldUntil)
         }
         return Dictionary(uniqueKeysWithValues: (metrics?.named ?? []).map { ($0.name, Double($0.value)) })
     }

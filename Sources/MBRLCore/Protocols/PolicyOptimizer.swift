@@ -47,8 +47,14 @@ public protocol PolicyOptimizer: Checkpointable {
     /// Works after a model fit (ME-TRPO, guided policy search); the default does nothing.
     mutating func modelDidFit(context: PolicyOptimizerContext, generator: inout RandomGenerator) throws -> [String: Double]
 
-    /// Marks an episode boundary (for optimizers that track episodes); the default does nothing.
-    mutating func endEpisode()
+    /// Marks an episode boundary (for optimizers that track episodes, or that change stage
+    /// between episodes, as MB-MF refits its imitation); the default does nothing.
+    mutating func endEpisode() throws
+
+    /// Who the optimizer asks to act in the next episode, whether the recipe's planner labels
+    /// the visited states, and whether the model is still refitted; read by the loop at the
+    /// start of every episode. The default (`.recipe`) leaves it all to the recipe.
+    var actingRequest: ActingRequest { get }
 }
 
 extension PolicyOptimizer {
@@ -59,4 +65,6 @@ extension PolicyOptimizer {
     }
 
     public mutating func endEpisode() {}
+
+    public var actingRequest: ActingRequest { .recipe }
 }

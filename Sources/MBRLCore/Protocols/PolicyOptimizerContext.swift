@@ -31,10 +31,15 @@ public struct PolicyOptimizerContext {
     /// Real steps between model refits in training episodes (the loop's `trainEvery`); 0 when
     /// the model is refitted once per episode or never. MBPO sizes its rollout batch by it.
     public var stepsBetweenModelFits: Int
+    /// The recipe's planner's action at the transition's observation, when the optimizer's
+    /// `actingRequest` asks for planner labels (the action taken when the planner acted); nil
+    /// otherwise and in `modelDidFit`.
+    public var plannerLabel: [Float]?
 
     public init(buffer: ReplayBuffer, model: (any DynamicsModel)? = nil, rewardFunction: (any RewardFunction)? = nil,
                 terminationFunction: (any TerminationFunction)? = nil, observationSpace: Space, actionSpace: Space,
-                totalSteps: Int = 0, modelFits: Int = 0, isExploration: Bool = false, stepsBetweenModelFits: Int = 0) {
+                totalSteps: Int = 0, modelFits: Int = 0, isExploration: Bool = false, stepsBetweenModelFits: Int = 0,
+                plannerLabel: [Float]? = nil) {
         self.buffer = buffer
         self.model = model
         self.rewardFunction = rewardFunction
@@ -45,6 +50,7 @@ public struct PolicyOptimizerContext {
         self.modelFits = modelFits
         self.isExploration = isExploration
         self.stepsBetweenModelFits = stepsBetweenModelFits
+        self.plannerLabel = plannerLabel
     }
 
     /// The model's reward gradients are available: a differentiable known reward function.

@@ -27,6 +27,8 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
     /// Terminations for imagined transitions: the environment's known termination function or
     /// the model's termination head.
     public static let terminations = PolicyOptimizerRequirements(rawValue: 1 << 7)
+    /// A planner in the recipe (with its model), to act or to label states (MB-MF's imitation).
+    public static let planner = PolicyOptimizerRequirements(rawValue: 1 << 8)
 
     static let names: [(PolicyOptimizerRequirements, String)] = [
         (.model, "a model"), (.ensembleModel, "an ensemble model"), (.differentiableModel, "a differentiable model"),
@@ -34,6 +36,7 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
         (.rewardGradients, "reward gradients (a differentiable known reward function or a differentiable reward head)"),
         (.continuousActions, "continuous (Box) actions"), (.discreteActions, "discrete actions"),
         (.terminations, "terminations for imagined steps (a known termination function or a model termination head)"),
+        (.planner, "a planner in the recipe"),
     ]
 
     /// The requirements in words, for example `"an ensemble model, continuous (Box) actions"`.
