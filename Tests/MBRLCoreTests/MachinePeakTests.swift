@@ -1,5 +1,5 @@
 import Foundation
-@testable import MBRLCore
+import MBRLCore
 import Testing
 
 @Suite("Machine peak")
