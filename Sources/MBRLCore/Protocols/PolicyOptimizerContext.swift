@@ -31,6 +31,11 @@ public struct PolicyOptimizerContext {
     /// Real steps between model refits in training episodes (the loop's `trainEvery`); 0 when
     /// the model is refitted once per episode or never. MBPO sizes its rollout batch by it.
     public var stepsBetweenModelFits: Int
+    /// The initial condition the current episode started from (an index into the recipe's
+    /// `loop.initialStates`), or nil when the recipe lists none.
+    public var episodeCondition: Int? = nil
+    /// The index of the transition just taken within its episode (0 for the first step).
+    public var episodeStep = 0
 
     public init(buffer: ReplayBuffer, model: (any DynamicsModel)? = nil, rewardFunction: (any RewardFunction)? = nil,
                 terminationFunction: (any TerminationFunction)? = nil, observationSpace: Space, actionSpace: Space,
