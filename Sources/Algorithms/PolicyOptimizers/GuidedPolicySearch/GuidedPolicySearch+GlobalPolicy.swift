@@ -9,7 +9,7 @@ extension GuidedPolicySearch {
     /// weighted by the controllers' precisions, then sets its variance from them (gps
     /// `PolicyOptTf.update`: loss `1/2 (u - mu)^T P (u - mu)` per row, variance
     /// `1 / diag(mean P)`). Returns the final minibatch loss.
-    mutating func trainGlobalPolicy(targets: [LinearGaussianController], samples: [[GuidedPolicySearchSample]],
+    public mutating func trainGlobalPolicy(targets: [LinearGaussianController], samples: [[GuidedPolicySearchSample]],
                                     generator: inout RandomGenerator) throws -> Double {
         var observations: [[Float]] = [], means: [[Float]] = [], precisions: [DenseMatrix] = []
         for (condition, conditionSamples) in samples.enumerated() {
@@ -67,7 +67,7 @@ extension GuidedPolicySearch {
     /// The global policy as a linear-Gaussian controller around `samples`: per step, `K_t` the
     /// mean Jacobian of the mean action over the samples' states, `k_t` the mean of
     /// `mu(x) - K_t x`, and `S_t` the policy's diagonal covariance (floored).
-    func linearizeGlobalPolicy(at samples: [GuidedPolicySearchSample]) throws -> LinearGaussianController {
+    public func linearizeGlobalPolicy(at samples: [GuidedPolicySearchSample]) throws -> LinearGaussianController {
         let horizon = config.horizon, count = samples.count, actionSize = actionBounds.size
         let observationSize = policy.global.observationSize
         var rows: [[Float]] = []
