@@ -351,4 +351,19 @@ struct ActionSquaredReward: DifferentiableRewardFunction {
         #expect(restored.policy.inputScale == gps.policy.inputScale)
         #expect(restored.state.etas == gps.state.etas && restored.state.iteration == gps.state.iteration)
     }
+
+    /// The step multiplier follows gps's `_set_new_mult`: improvement as predicted grows the step
+    /// (at most 5 times), half the predicted improvement keeps it, none shrinks it, within the bounds.
+    @Test func stepMultiplierAdaptation() {
+        func next(_ predicted: Double, _ actual: Double, _ current: Double = 1) -> Double {
+            GuidedPolicySearch.newMultiplier(predicted: predicted, actual: actual, current: current, minimum: 0.01, maximum: 10)
+        }
+        #expect(next(1, 1) == 5)
+        #expect(next(1, 0.5) == 1)
+        #expect(abs(next(1, 0) - 0.5) < 1e-12)
+        #expect(abs(next(1, -1) - 0.25) < 1e-12)
+        #expect(abs(next(1, -100) - 0.1) < 1e-12)
+        #expect(next(1, 1, 4) == 10)
+        #expect(next(1, -100, 0.05) == 0.01)
+    }
 }

@@ -40,6 +40,11 @@ extension GuidedPolicySearch {
         /// Step multiplier bounds (gps `min_step_mult` 0.01 and `max_step_mult` 10).
         public var minimumStepMultiplier = 0.01
         public var maximumStepMultiplier = 10.0
+        /// MDGPS only: adapt one step multiplier per condition from that condition's predicted and
+        /// actual improvement, instead of gps's one multiplier from the means over conditions
+        /// (default false, as gps), so one condition whose dynamics fit went wrong does not
+        /// shrink every condition's step.
+        public var stepMultiplierPerCondition = false
         /// The initial controllers' action variance (gps `init_var`; default 0.5), zero gains.
         public var initialVariance = 0.5
         /// The initial dual variable eta (gps `IterationData.eta`, 1).
@@ -85,6 +90,7 @@ extension GuidedPolicySearch {
             "klStep": "KL step per time step (the C-step bound is klStep * stepMultiplier * T)",
             "minimumStepMultiplier": "lower clip of the step multiplier",
             "maximumStepMultiplier": "upper clip of the step multiplier",
+            "stepMultiplierPerCondition": "mdgps: one step multiplier per condition instead of one shared (gps)",
             "initialVariance": "action variance of the zero-gain initial controllers",
             "initialEta": "initial dual variable eta",
             "actionCostWeight": "cost = -reward(x, u, x) + actionCostWeight / 2 * |u|^2",
@@ -104,7 +110,7 @@ extension GuidedPolicySearch {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case algorithm, conditions, samplesPerCondition, horizon, klStep, minimumStepMultiplier, maximumStepMultiplier
-            case initialVariance, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength
+            case stepMultiplierPerCondition, initialVariance, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength
             case priorMaximumSamples, priorMaximumClusters, priorMinimumSamplesPerCluster, samplePolicy, policy
             case policyUpdates, policyBatchSize, policyLearningRate, minimumPolicyVariance
         }
@@ -121,6 +127,8 @@ extension GuidedPolicySearch {
             klStep = try container.decode(Double.self, forKey: .klStep, default: d.klStep, in: 1e-8...large)
             minimumStepMultiplier = try container.decode(Double.self, forKey: .minimumStepMultiplier, default: d.minimumStepMultiplier, in: 1e-8...large)
             maximumStepMultiplier = try container.decode(Double.self, forKey: .maximumStepMultiplier, default: d.maximumStepMultiplier, in: 1e-8...large)
+            stepMultiplierPerCondition = try container.decode(Bool.self, forKey: .stepMultiplierPerCondition,
+                                                              default: d.stepMultiplierPerCondition)
             initialVariance = try container.decode(Double.self, forKey: .initialVariance, default: d.initialVariance, in: 1e-12...large)
             initialEta = try container.decode(Double.self, forKey: .initialEta, default: d.initialEta, in: 1e-8...1e16)
             actionCostWeight = try container.decode(Double.self, forKey: .actionCostWeight, default: d.actionCostWeight, in: 0...large)

@@ -30,7 +30,8 @@ import Planners
 ///    Laplace estimate, `new = predicted / (2 max(1e-4, predicted - actual))` clipped to
 ///    `[0.1, 5]`, the multiplier times it clipped to `[minimumStepMultiplier,
 ///    maximumStepMultiplier]` (gps `_set_new_mult`); per condition for `trajopt`, one shared
-///    multiplier from the means over conditions for `mdgps` (gps's `laplace` step rule).
+///    multiplier from the means over conditions for `mdgps` (gps's `laplace` step rule), or one
+///    per condition with `stepMultiplierPerCondition`.
 /// 5. C-step (`TrajectoryOptimizer`): per condition, the new controller whose KL from the
 ///    reference (the previous controller, or the linearised global policy) is
 ///    `klStep * multiplier * T`. When no positive-definite solution exists even for eta at
@@ -251,8 +252,10 @@ public struct GuidedPolicySearch: Sendable {
 
     // MARK: - Step size
 
-    /// gps `_set_new_mult`.
-    static func newMultiplier(predicted: Double, actual: Double, current: Double, minimum: Double, maximum: Double) -> Double {
+    /// gps `_set_new_mult`: the step multiplier after an iteration whose predicted and actual
+    /// improvements were `predicted` and `actual`: `current` times `predicted / (2 max(1e-4,
+    /// predicted - actual))` clipped to `[0.1, 5]`, the product clipped to `[minimum, maximum]`.
+    public static func newMultiplier(predicted: Double, actual: Double, current: Double, minimum: Double, maximum: Double) -> Double {
         var factor = predicted / (2 * max(1e-4, predicted - actual))
         if !factor.isFinite { factor = 1 }
         factor = max(0.1, min(5, factor))
@@ -273,6 +276,16 @@ public struct GuidedPolicySearch: Sendable {
                 let actual = laplace(current[condition].sampledController, current[condition])
                 state.stepMultipliers[condition] = Self.newMultiplier(
                     predicted: before - predicted, actual: before - actual, current: state.stepMultipliers[condition],
+                    minimum: config.minimumStepMultiplier, maximum: config.maximumStepMultiplier)
+            }
+        case .mdgps where config.stepMultiplierPerCondition:
+            // The laplace rule per condition.
+            for condition in current.indices {
+                let before = laplace(previous[condition].policyLinearization, previous[condition])
+                let predicted = laplace(previous[condition].newController, previous[condition])
+                let now = laplace(current[condition].policyLinearization, current[condition])
+                state.stepMultipliers[condition] = Self.newMultiplier(
+                    predicted: before - predicted, actual: before - now, current: state.stepMultipliers[condition],
                     minimum: config.minimumStepMultiplier, maximum: config.maximumStepMultiplier)
             }
         case .mdgps:
