@@ -366,4 +366,21 @@ struct ActionSquaredReward: DifferentiableRewardFunction {
         #expect(next(1, 1, 4) == 10)
         #expect(next(1, -100, 0.05) == 0.01)
     }
+
+    /// A PD-like initial controller acts `K x + k` in evaluation mode; wrong shapes are refused.
+    @Test func aPDLikeInitialControllerIsUsed() throws {
+        var config = GuidedPolicySearch.Config()
+        config.conditions = 1; config.horizon = 5; config.algorithm = .trajectoryOptimization
+        config.initialGains = [[-2, -0.5]]; config.initialOffsets = [0.25]
+        var generator = RandomGenerator(seed: 2)
+        let gps = try GuidedPolicySearch(config: config, observationSpace: .box(Box(lowerBound: -5, upperBound: 5, size: 2)),
+                                         actionSpace: .box(Box(lowerBound: -1, upperBound: 1, size: 1)), generator: &generator)
+        let action = try gps.policy.action(for: [0.5, 1], step: 3, condition: 0, mode: .evaluation, generator: &generator)
+        #expect(abs(action[0] - (-2 * 0.5 - 0.5 * 1 + 0.25)) < 1e-6)
+        config.initialGains = [[-2]]
+        #expect(throws: MBRLError.self) {
+            _ = try GuidedPolicySearch(config: config, observationSpace: .box(Box(lowerBound: -5, upperBound: 5, size: 2)),
+                                       actionSpace: .box(Box(lowerBound: -1, upperBound: 1, size: 1)), generator: &generator)
+        }
+    }
 }

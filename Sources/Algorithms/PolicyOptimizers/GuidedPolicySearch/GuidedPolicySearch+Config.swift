@@ -47,6 +47,13 @@ extension GuidedPolicySearch {
         public var stepMultiplierPerCondition = false
         /// The initial controllers' action variance (gps `init_var`; default 0.5), zero gains.
         public var initialVariance = 0.5
+        /// A PD-like initial controller: the gain `K` (one row of observation-size entries per
+        /// action entry) and offset `k` every step starts with, `u = K x + k` (default none: zero
+        /// gains and offsets). For example `[[-1, 0, -0.5, 0, 1, 0], [0, -1, 0, -0.5, 0, 1]]` on the
+        /// point mass pushes toward the goal in the observation with damping.
+        public var initialGains: [[Double]]? = nil
+        /// The initial controllers' offset `k` (default zeros).
+        public var initialOffsets: [Double]? = nil
         /// The initial dual variable eta (gps `IterationData.eta`, 1).
         public var initialEta = 1.0
         /// The cost is `-reward(x, u, x) + actionCostWeight / 2 * |u|^2` (gps `CostAction` weight;
@@ -92,6 +99,8 @@ extension GuidedPolicySearch {
             "maximumStepMultiplier": "upper clip of the step multiplier",
             "stepMultiplierPerCondition": "mdgps: one step multiplier per condition instead of one shared (gps)",
             "initialVariance": "action variance of the zero-gain initial controllers",
+            "initialGains": "null, or the initial controllers' gain K (one row of observation-size entries per action entry): a PD-like start",
+            "initialOffsets": "null, or the initial controllers' offset k (one entry per action entry)",
             "initialEta": "initial dual variable eta",
             "actionCostWeight": "cost = -reward(x, u, x) + actionCostWeight / 2 * |u|^2",
             "costHessianStep": "finite-difference step of the cost Hessian",
@@ -110,7 +119,7 @@ extension GuidedPolicySearch {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case algorithm, conditions, samplesPerCondition, horizon, klStep, minimumStepMultiplier, maximumStepMultiplier
-            case stepMultiplierPerCondition, initialVariance, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength
+            case stepMultiplierPerCondition, initialVariance, initialGains, initialOffsets, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength
             case priorMaximumSamples, priorMaximumClusters, priorMinimumSamplesPerCluster, samplePolicy, policy
             case policyUpdates, policyBatchSize, policyLearningRate, minimumPolicyVariance
         }
@@ -130,6 +139,11 @@ extension GuidedPolicySearch {
             stepMultiplierPerCondition = try container.decode(Bool.self, forKey: .stepMultiplierPerCondition,
                                                               default: d.stepMultiplierPerCondition)
             initialVariance = try container.decode(Double.self, forKey: .initialVariance, default: d.initialVariance, in: 1e-12...large)
+            initialGains = try container.decodeIfPresent([[Double]].self, forKey: .initialGains)
+            initialOffsets = try container.decodeIfPresent([Double].self, forKey: .initialOffsets)
+            for value in (initialGains ?? []).flatMap({ $0 }) + (initialOffsets ?? []) where !value.isFinite {
+                throw DecodingError.dataCorruptedError(forKey: .initialGains, in: container, debugDescription: "initial gains and offsets must be finite")
+            }
             initialEta = try container.decode(Double.self, forKey: .initialEta, default: d.initialEta, in: 1e-8...1e16)
             actionCostWeight = try container.decode(Double.self, forKey: .actionCostWeight, default: d.actionCostWeight, in: 0...large)
             costHessianStep = try container.decode(Double.self, forKey: .costHessianStep, default: d.costHessianStep, in: 1e-8...1)

@@ -100,8 +100,19 @@ public struct GuidedPolicySearch: Sendable {
         let observationSize = observationSpace.flatSize
         let global = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: observationSpace,
                                                    actionSpace: actionSpace, generator: &generator)
-        let controller = try LinearGaussianController.constant(horizon: config.horizon, observationSize: observationSize,
-                                                               actionSize: box.size, variance: config.initialVariance)
+        var controller = try LinearGaussianController.constant(horizon: config.horizon, observationSize: observationSize,
+                                                               actionSize: box.size, variance: config.initialVariance,
+                                                               offset: config.initialOffsets)
+        if let offsets = config.initialOffsets, offsets.count != box.size {
+            throw MBRLError.invalidArgument("initialOffsets has \(offsets.count) entries; the action has \(box.size)")
+        }
+        if let rows = config.initialGains {
+            guard rows.count == box.size, rows.allSatisfy({ $0.count == observationSize }) else {
+                throw MBRLError.invalidArgument("initialGains must have \(box.size) rows (one per action entry) of \(observationSize) entries (one per observation entry)")
+            }
+            let gain = DenseMatrix(rows: box.size, columns: observationSize, values: rows.flatMap { $0 })
+            controller.gains = Array(repeating: gain, count: config.horizon)
+        }
         policy = GuidedPolicySearchPolicy(controllers: Array(repeating: controller, count: config.conditions), global: global,
                                           inputShift: Array(repeating: 0, count: observationSize),
                                           inputScale: Array(repeating: 1, count: observationSize),

@@ -56,6 +56,9 @@ public struct LinearGaussianController: Sendable, Equatable, Codable {
         guard horizon > 0, observationSize > 0, actionSize > 0, variance > 0, variance.isFinite else {
             throw MBRLError.invalidArgument("a linear-Gaussian controller needs a positive horizon, sizes and variance; got T \(horizon), O \(observationSize), A \(actionSize), variance \(variance)")
         }
+        if let offset, offset.count != actionSize || !offset.allSatisfy(\.isFinite) {
+            throw MBRLError.invalidArgument("the initial offset must have \(actionSize) finite entries (one per action entry), got \(offset)")
+        }
         var covariance = DenseMatrix(rows: actionSize, columns: actionSize)
         for index in 0..<actionSize { covariance[index, index] = variance }
         return try LinearGaussianController(
