@@ -17,7 +17,7 @@ import MBRLCore
 /// - Action: joint torques in `Box(-maximumTorque, maximumTorque)` (5 N m); values outside are
 ///   clipped; a wrong size or NaN throws.
 /// - Physics: two uniform rods (mass 1 kg, length 1 m each) moving in the horizontal plane (no
-///   gravity), `M(q) qdd + C(q, qd) qd = torque - damping qd` (damping 0.1 N m s), integrated by
+///   gravity), `M(q) qdd + C(q, qd) qd = torque - damping qd` (damping 1 N m s), integrated by
 ///   semi-implicit Euler in 2 substeps of `timeStep / 2` (`timeStep` 0.05 s, as the gps example).
 /// - Reward: `-((q1 - t1)^2 + (q2 - t2)^2)` on the next observation's angles, target
 ///   `(t1, t2)` = (0, 0) by default (the gps example's `CostState` on the joint angles); no
@@ -41,7 +41,7 @@ public struct TwoLinkArm: Environment, Sendable {
     public var masses = (1.0, 1.0)
     public var lengths = (1.0, 1.0)
     /// Joint damping (N m s).
-    public var damping = 0.1
+    public var damping = 1.0
     /// The torque bound (N m).
     public var maximumTorque = 5.0
     /// The speed clamp (rad/s).
