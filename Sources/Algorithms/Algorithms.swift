@@ -1,5 +1,5 @@
-// The Algorithms module: the outer MBRL loop, agents, and the policy optimizers (Dyna, MBPO,
-// ME-TRPO, guided policy search) with their model-free learners.
+// The Algorithms module: the outer MBRL loop, agents, the policy optimizers (Dyna, MBPO,
+// ME-TRPO, guided policy search) with their model-free learners, and policy distillation.
 import MBRLCore
 import Models
 import Planners

@@ -22,16 +22,21 @@ public struct PhysicalParameter: Sendable, Equatable {
     public let minimum: Double
     /// Whether `minimum` itself is valid (`false` for masses and lengths, which must be positive).
     public let includesMinimum: Bool
+    /// The largest valid value (itself valid); infinite for most quantities, 1 for a point
+    /// mass's goal coordinates.
+    public let maximum: Double
 
     /// A parameter valid above `minimum` (or from it, with `includesMinimum`); by default a
-    /// strictly positive quantity.
-    public init(_ name: String, nominal: Double, unit: String, summary: String, minimum: Double = 0, includesMinimum: Bool = false) {
+    /// strictly positive quantity; up to `maximum` (inclusive, unbounded by default).
+    public init(_ name: String, nominal: Double, unit: String, summary: String, minimum: Double = 0, includesMinimum: Bool = false,
+                maximum: Double = .infinity) {
         self.name = name
         self.nominal = nominal
         self.unit = unit
         self.summary = summary
         self.minimum = minimum
         self.includesMinimum = includesMinimum
+        self.maximum = maximum
     }
 
     /// Why `value` is not valid for this parameter, or `nil` when it is.
@@ -40,12 +45,13 @@ public struct PhysicalParameter: Sendable, Equatable {
         if includesMinimum ? value < minimum : value <= minimum {
             return "must be \(includesMinimum ? "at least" : "above") \(Self.format(minimum)), got \(Self.format(value))"
         }
+        if value > maximum { return "must be at most \(Self.format(maximum)), got \(Self.format(value))" }
         return nil
     }
 
     /// `mass (nominal 1 kg, above 0)`, as error messages and `describe` list parameters.
     public var listing: String {
-        "\(name) (nominal \(Self.format(nominal))\(unit.isEmpty ? "" : " " + unit), \(includesMinimum ? "at least" : "above") \(Self.format(minimum)))"
+        "\(name) (nominal \(Self.format(nominal))\(unit.isEmpty ? "" : " " + unit), \(includesMinimum ? "at least" : "above") \(Self.format(minimum))\(maximum.isFinite ? ", at most " + Self.format(maximum) : ""))"
     }
 
     static func format(_ value: Double) -> String {

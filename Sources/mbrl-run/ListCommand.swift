@@ -1,3 +1,4 @@
+import Algorithms
 import MBRLCore
 
 /// `mbrl-run list` and `mbrl-run describe NAME`.
@@ -20,12 +21,17 @@ enum ListCommand {
 }
 
 enum DescribeCommand {
-    static let help = "mbrl-run describe NAME: a component's config keys, their types, defaults and meaning"
+    static let help = "mbrl-run describe NAME: a component's config keys, their types, defaults and meaning ('distill': the keys of a distillation config)"
 
     static func main(_ arguments: [String]) throws {
         if arguments.contains("--help") { print(help); return }
         guard let name = arguments.first else { throw UsageError("describe needs a component name; 'mbrl-run list' shows them") }
         let registry = makeRegistry()
+        if name == "distill", registry.info(named: name) == nil {
+            print("distill (mbrl-run distill CONFIG): policy distillation from teacher run directories into one student")
+            printKeys(PolicyDistillationConfig.keyDocumentation())
+            return
+        }
         guard let info = registry.info(named: name) else {
             let names = registry.allComponents.map(\.name)
             throw UsageError("unknown component \"\(name)\"\(NameSuggestions.hint(for: name, in: names)); 'mbrl-run list' shows them all")
@@ -35,8 +41,12 @@ enum DescribeCommand {
             print("  no settings")
             return
         }
-        let width = info.keys.map(\.name.count).max() ?? 0
-        for key in info.keys {
+        printKeys(info.keys)
+    }
+
+    static func printKeys(_ keys: [ComponentRegistry.KeyDocumentation]) {
+        let width = keys.map(\.name.count).max() ?? 0
+        for key in keys {
             print("  " + key.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
                 + "\(key.type), default \(key.defaultValue)" + (key.summary.isEmpty ? "" : ": \(key.summary)"))
         }

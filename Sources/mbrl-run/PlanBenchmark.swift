@@ -37,7 +37,9 @@ enum PlanBenchmark {
         on a shared machine disturb less),
         rows per second (population x particles x horizon x iterations rows through the network
         per action, divided by the time) and GFLOP/s (2 multiply-adds per weight per row, the
-        hidden activations' FLOPs not counted, the same count for mbrl-lib).
+        hidden activations' FLOPs not counted, the same count for mbrl-lib), with the processor,
+        the machine's peak on the same thread count measured first in the same run (a loop of
+        fused multiply-adds on 512-bit vectors) and the fraction of it the planner reaches.
 
         --scaling measures the default and then each of population, horizon, particles,
         ensemble size and hidden width doubled, with the ratio to the default (linear cost
@@ -137,6 +139,12 @@ enum PlanBenchmark {
         } else {
             settings = [("setting", setting)]
         }
+        // The machine's peak on the planner's thread count, measured in the same run.
+        let peak = MachinePeak.measure(threads: GEMM.defaultThreadCount)
+        if !json {
+            print("processor: \(MachinePeak.processorDescription)")
+            print(BenchGEMMRunner.peakLine([peak]))
+        }
         var results: [(String, Result)] = []
         for (name, each) in settings {
             let result = try measure(each, actions: actions, seed: UInt64(seed))
@@ -151,6 +159,8 @@ enum PlanBenchmark {
                     "\"system\": \"mbrl-swift\"", "\"case\": \"\(name)\"", "\"seconds_per_action\": \(result.secondsPerAction)",
                     "\"cpu_seconds_per_action\": \(result.cpuSecondsPerAction)",
                     "\"rows_per_second\": \(result.rowsPerSecond)", "\"gflops\": \(result.gigaflopsPerSecond)",
+                    "\"peak_gflops\": \(peak.gigaflopsPerSecond)", "\"fraction_of_peak\": \(result.gigaflopsPerSecond / peak.gigaflopsPerSecond)",
+                    "\"processor\": \"\(MachinePeak.processorDescription.replacingOccurrences(of: "\"", with: "'"))\"",
                     "\"actions\": \(actions)", "\"threads\": \(GEMM.defaultThreadCount)",
                     "\"population\": \(result.setting.population)", "\"horizon\": \(result.setting.horizon)",
                     "\"particles\": \(result.setting.particles)", "\"iterations\": \(result.setting.iterations)",
@@ -161,17 +171,19 @@ enum PlanBenchmark {
         } else if scaling {
             let base = results[0].1.secondsPerAction, cpuBase = results[0].1.cpuSecondsPerAction
             print("")
-            print("| change | s per action | ratio to default | processor s per action | ratio | rows per action | GFLOP/s |")
-            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            print("| change | s per action | ratio to default | processor s per action | ratio | rows per action | GFLOP/s | of peak |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             for (name, result) in results {
-                print(String(format: "| %@ | %.3f | %.2f | %.3f | %.2f | %d | %.0f |", name, result.secondsPerAction,
+                print(String(format: "| %@ | %.3f | %.2f | %.3f | %.2f | %d | %.0f | %.2f |", name, result.secondsPerAction,
                              result.secondsPerAction / base, result.cpuSecondsPerAction, result.cpuSecondsPerAction / cpuBase,
-                             result.setting.rowsPerAction, result.gigaflopsPerSecond))
+                             result.setting.rowsPerAction, result.gigaflopsPerSecond,
+                             result.gigaflopsPerSecond / peak.gigaflopsPerSecond))
             }
         } else if let result = results.first?.1 {
             print("PETS planning, \(result.setting.label), \(GEMM.defaultThreadCount) threads, \(actions) actions")
-            print(String(format: "%.4f s per action (%.4f processor s), %.3g rows/s, %.1f GFLOP/s", result.secondsPerAction,
-                         result.cpuSecondsPerAction, result.rowsPerSecond, result.gigaflopsPerSecond))
+            print(String(format: "%.4f s per action (%.4f processor s), %.3g rows/s, %.1f GFLOP/s, %.2f of the measured peak", result.secondsPerAction,
+                         result.cpuSecondsPerAction, result.rowsPerSecond, result.gigaflopsPerSecond,
+                         result.gigaflopsPerSecond / peak.gigaflopsPerSecond))
         }
     }
 

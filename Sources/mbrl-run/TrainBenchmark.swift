@@ -72,6 +72,7 @@ enum TrainBenchmark {
             ]
             print("{" + fields.joined(separator: ", ") + "}")
         } else {
+            print("processor: \(MachinePeak.processorDescription)")
             print("model: 7 x (4 x 200 SiLU) Gaussian ensemble, batch 256 per member, \(transitions) transitions, \(GEMM.defaultThreadCount) threads")
             print(String(format: "training: %d epochs in %.3f s: %.3f epochs/s, %.0f transitions/s (final loss %.4f)",
                          epochs, seconds, epochsPerSecond, samplesPerSecond, result?.epochs.last?.trainingLoss ?? .nan))

@@ -21,6 +21,7 @@ let usage = """
       mbrl-run rollout --env ID    step an environment, one JSON line per step
       mbrl-run sweep SWEEP         a grid of settings x seeds, here (--jobs N) or on Slurm (--executor slurm)
       mbrl-run report DIR          a sweep's results: mean, std, min, max over seeds; learning curves
+      mbrl-run distill CONFIG      policy distillation: teachers' run directories into one student
       mbrl-run maze RECIPE         a tabular Dyna / prioritized sweeping maze experiment (Sutton & Barto ch. 8)
       mbrl-run bench ...           performance measurements
       mbrl-run --help              this text; 'mbrl-run COMMAND --help' for a command
@@ -59,12 +60,14 @@ do {
         try BenchCommand.main(rest)
     case "maze":
         try MazeCommand.main(rest)
+    case "distill":
+        try DistillCommand.main(rest)
     case "sweep":
         try SweepCommand.main(rest)
     case "report":
         try ReportCommand.main(rest)
     default:
-        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "sweep", "report"]
+        let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "distill", "sweep", "report"]
         throw UsageError("unknown command '\(command)'\(NameSuggestions.hint(for: command, in: commands)) Commands: \(commands.joined(separator: ", "))")
     }
     exit(ExitCode.success.rawValue)

@@ -37,7 +37,7 @@ struct CommandExamplesTests {
         return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    static let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "sweep", "report"]
+    static let commands = ["run", "validate", "list", "describe", "eval", "plot", "rollout", "bench", "maze", "distill", "sweep", "report"]
 
     /// `mbrl-run ...` command lines in `text`: from code blocks and inline code, without the
     /// `swift run -c release` or `.build/release/` prefix and without trailing comments.
@@ -117,6 +117,11 @@ struct CommandExamplesTests {
             let arguments = ["maze"] + words.filter { $0 != "--repetitions" } + ["--repetitions", "1", "--out", directory.path]
             let outcome = try mbrlRun(arguments)
             return outcome.status == 0 ? nil : "\(source): mbrl-run \(arguments.joined(separator: " ")) failed: \(outcome.output.suffix(400))"
+        case "distill":
+            // Teachers are run directories made earlier: the config and overrides are checked only.
+            let arguments = ["distill"] + words.filter { $0 != "--overwrite" } + ["--check"]
+            let outcome = try mbrlRun(arguments)
+            return outcome.status == 0 ? nil : "\(source): mbrl-run \(arguments.joined(separator: " ")) failed: \(outcome.output.suffix(400))"
         case "rollout" where words.contains("--actions"):
             return nil   // reads a file of the reader's own
         default:
@@ -149,7 +154,8 @@ struct CommandExamplesTests {
                 let example = remainder[range.upperBound...].prefix { !$0.isWhitespace }
                 remainder = remainder[range.upperBound...]
                 guard example.contains("="), !example.hasPrefix("key") else { continue }
-                let words = [command == "maze" ? "maze" : "validate", recipe, "--set", String(example)]
+                let words = command == "distill" ? ["distill", "recipes/distill-pendulum.json", "--set", String(example)]
+                    : [command == "maze" ? "maze" : "validate", recipe, "--set", String(example)]
                 if let failure = try check(words, source: "'mbrl-run \(command) --help'") { Issue.record("\(failure)") }
                 checked += 1
             }

@@ -115,6 +115,9 @@ public struct Recipe: Sendable {
         if members.keys.contains(where: { Recipe.mazeExperimentKeys.contains($0) }) && members["loop"] == nil {
             throw RecipeError(path: "", message: "this is a maze experiment (it has \(Recipe.mazeExperimentKeys.filter { members[$0] != nil }.joined(separator: ", "))), not a recipe; run it with 'mbrl-run maze FILE'")
         }
+        if members["teachers"] != nil && members["loop"] == nil {
+            throw RecipeError(path: "", message: "this is a distillation config (it has teachers), not a recipe; run it with 'mbrl-run distill FILE'")
+        }
         for key in members.keys.sorted() where !Recipe.topLevelKeys.contains(key) {
             throw RecipeError(path: key, message: "unknown recipe key\(NameSuggestions.hint(for: key, in: Recipe.topLevelKeys)); valid keys: \(Recipe.topLevelKeys.joined(separator: ", "))")
         }

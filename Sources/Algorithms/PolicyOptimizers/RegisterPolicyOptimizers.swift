@@ -10,7 +10,8 @@ import MBRLCore
 /// improvement) for `Box` or `Discrete` actions; `"policy-backprop"` (a deterministic policy
 /// trained by backpropagation through the model's imagined rollouts) for `Box` actions;
 /// `"dqn"` (deep Q-networks on the real replay buffer) and `"dyna"` (DQN on real transitions
-/// mixed with model-simulated ones) for `Discrete` actions; `"gps"` (guided policy search:
+/// mixed with model-simulated ones) for `Discrete` actions; `"distilled-policy"` (a student saved
+/// by `mbrl-run distill`, which does not learn in the loop); `"gps"` (guided policy search:
 /// per-condition linear-Gaussian controllers by LQR on fitted local dynamics, distilled into a
 /// neural policy) for `Box` actions with a differentiable reward.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
@@ -106,6 +107,13 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         var generator = RandomGenerator(seed: context.seed, stream: 14)
         return try GeneralDyna(config: config, observationSpace: context.observationSpace,
                                actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "distilled-policy", summary: "a student policy trained by 'mbrl-run distill' (policy distillation, Rusu et al. 2015); acts as saved, does not learn",
+        config: DistilledPolicyConfig.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 15)
+        return try config.makeOptimizer(observationSpace: context.observationSpace, actionSpace: context.actionSpace, generator: &generator)
     }
     registry.policyOptimizers.register(
         "gps", summary: "guided policy search (mirror-descent GPS, Montgomery & Levine 2016, or trajectory optimisation only) as cbfinn/gps runs it",
