@@ -30,3 +30,8 @@ extension PointMass: StatefulEnvironment {
     /// An independent copy (a value type, generator included).
     public func clone() throws -> PointMass { self }
 }
+
+extension PointMass: ObservableStateEnvironment {
+    /// `[x, y, vx, vy, gx, gy]`.
+    public var currentObservation: [Float] { observation }
+}

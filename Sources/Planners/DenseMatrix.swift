@@ -3,44 +3,44 @@ import MBRLCore
 /// A small dense row-major matrix of `Double` for iLQR's per-step algebra (sizes of a few to a
 /// few dozen): products, transposes, Cholesky factorisation and solves, symmetric eigenvalue
 /// clipping. `Matrix` (`Float`, batched) carries data between components; this type only works
-/// inside the planner, where double precision keeps the Riccati recursion stable.
-struct DenseMatrix: Equatable {
-    var rows: Int
-    var columns: Int
-    var values: [Double]
+/// inside the planners and guided policy search, where double precision keeps the Riccati recursion stable.
+public struct DenseMatrix: Equatable, Sendable, Codable {
+    public var rows: Int
+    public var columns: Int
+    public var values: [Double]
 
-    init(rows: Int, columns: Int, repeating value: Double = 0) {
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
         self.rows = rows
         self.columns = columns
         values = Array(repeating: value, count: rows * columns)
     }
 
-    init(_ matrix: Matrix) {
+    public init(_ matrix: Matrix) {
         rows = matrix.rows
         columns = matrix.columns
         values = matrix.values.map(Double.init)
     }
 
-    static func identity(_ size: Int) -> DenseMatrix {
+    public static func identity(_ size: Int) -> DenseMatrix {
         var result = DenseMatrix(rows: size, columns: size)
         for index in 0..<size { result[index, index] = 1 }
         return result
     }
 
-    subscript(row: Int, column: Int) -> Double {
+    public subscript(row: Int, column: Int) -> Double {
         get { values[row * columns + column] }
         set { values[row * columns + column] = newValue }
     }
 
-    var transposed: DenseMatrix {
+    public var transposed: DenseMatrix {
         var result = DenseMatrix(rows: columns, columns: rows)
         for row in 0..<rows { for column in 0..<columns { result[column, row] = self[row, column] } }
         return result
     }
 
-    var matrix: Matrix { Matrix(rows: rows, columns: columns, values: values.map(Float.init)) }
+    public var matrix: Matrix { Matrix(rows: rows, columns: columns, values: values.map(Float.init)) }
 
-    static func * (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
+    public static func * (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
         precondition(left.columns == right.rows, "DenseMatrix product of \(left.rows)x\(left.columns) and \(right.rows)x\(right.columns)")
         var result = DenseMatrix(rows: left.rows, columns: right.columns)
         for row in 0..<left.rows {
@@ -53,7 +53,7 @@ struct DenseMatrix: Equatable {
         return result
     }
 
-    static func * (left: DenseMatrix, vector: [Double]) -> [Double] {
+    public static func * (left: DenseMatrix, vector: [Double]) -> [Double] {
         precondition(left.columns == vector.count, "DenseMatrix of \(left.columns) columns times a vector of \(vector.count)")
         return (0..<left.rows).map { row in
             var total = 0.0
@@ -62,21 +62,21 @@ struct DenseMatrix: Equatable {
         }
     }
 
-    static func + (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
+    public static func + (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
         precondition(left.rows == right.rows && left.columns == right.columns, "DenseMatrix sum of different shapes")
         return DenseMatrix(rows: left.rows, columns: left.columns, values: zip(left.values, right.values).map(+))
     }
 
-    static func - (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
+    public static func - (left: DenseMatrix, right: DenseMatrix) -> DenseMatrix {
         precondition(left.rows == right.rows && left.columns == right.columns, "DenseMatrix difference of different shapes")
         return DenseMatrix(rows: left.rows, columns: left.columns, values: zip(left.values, right.values).map(-))
     }
 
-    static prefix func - (matrix: DenseMatrix) -> DenseMatrix {
+    public static prefix func - (matrix: DenseMatrix) -> DenseMatrix {
         DenseMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values.map { -$0 })
     }
 
-    init(rows: Int, columns: Int, values: [Double]) {
+    public init(rows: Int, columns: Int, values: [Double]) {
         precondition(values.count == rows * columns, "DenseMatrix of \(rows)x\(columns) needs \(rows * columns) values")
         self.rows = rows
         self.columns = columns
@@ -84,7 +84,7 @@ struct DenseMatrix: Equatable {
     }
 
     /// `(self + selfᵀ) / 2`.
-    var symmetrized: DenseMatrix {
+    public var symmetrized: DenseMatrix {
         var result = self
         for row in 0..<rows {
             for column in 0..<row {
@@ -97,7 +97,7 @@ struct DenseMatrix: Equatable {
     }
 
     /// The submatrix of `rowIndices` x `columnIndices`.
-    func selecting(rows rowIndices: [Int], columns columnIndices: [Int]) -> DenseMatrix {
+    public func selecting(rows rowIndices: [Int], columns columnIndices: [Int]) -> DenseMatrix {
         var result = DenseMatrix(rows: rowIndices.count, columns: columnIndices.count)
         for (targetRow, row) in rowIndices.enumerated() {
             for (targetColumn, column) in columnIndices.enumerated() { result[targetRow, targetColumn] = self[row, column] }
@@ -107,7 +107,7 @@ struct DenseMatrix: Equatable {
 
     /// The lower-triangular Cholesky factor `L` with `L Lᵀ = self`, or nil when `self` is not
     /// (numerically) positive definite.
-    func cholesky() -> DenseMatrix? {
+    public func cholesky() -> DenseMatrix? {
         precondition(rows == columns, "Cholesky needs a square matrix")
         var factor = DenseMatrix(rows: rows, columns: rows)
         for row in 0..<rows {
@@ -126,7 +126,7 @@ struct DenseMatrix: Equatable {
     }
 
     /// Solves `L Lᵀ x = b` for every column of `b`, with `self` the Cholesky factor `L`.
-    func choleskySolve(_ right: DenseMatrix) -> DenseMatrix {
+    public func choleskySolve(_ right: DenseMatrix) -> DenseMatrix {
         var result = right
         for column in 0..<right.columns {
             // Forward: L y = b.
@@ -146,14 +146,14 @@ struct DenseMatrix: Equatable {
     }
 
     /// Solves `L Lᵀ x = b` for one vector.
-    func choleskySolve(_ vector: [Double]) -> [Double] {
+    public func choleskySolve(_ vector: [Double]) -> [Double] {
         choleskySolve(DenseMatrix(rows: vector.count, columns: 1, values: vector)).values
     }
 
     /// The symmetric matrix with every eigenvalue above `ceiling` replaced by `ceiling`
     /// (eigenvalues by cyclic Jacobi rotations): the nearest matrix whose eigenvalues are at
     /// most `ceiling`, used to keep a reward Hessian negative semidefinite.
-    func clippingEigenvalues(above ceiling: Double) -> DenseMatrix {
+    public func clippingEigenvalues(above ceiling: Double) -> DenseMatrix {
         precondition(rows == columns, "eigenvalue clipping needs a square matrix")
         let size = rows
         var a = symmetrized
@@ -197,6 +197,6 @@ struct DenseMatrix: Equatable {
 }
 
 /// The dot product of two vectors.
-func dot(_ left: [Double], _ right: [Double]) -> Double {
+public func dot(_ left: [Double], _ right: [Double]) -> Double {
     zip(left, right).reduce(0) { $0 + $1.0 * $1.1 }
 }

@@ -13,8 +13,8 @@ private let executable: URL? = {
 
 /// A run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run:
 /// a planning run, and a run of a neural policy learner (SAC: networks, target networks, Adam
-/// moments and temperature in the checkpoint), and MBPO (SAC plus the model and the model-data
-/// pool).
+/// moments and temperature in the checkpoint), MBPO (SAC plus the model and the model-data
+/// pool), and guided policy search.
 @Suite(.enabled(if: executable != nil, "mbrl-run is not built: run 'swift build -c release' first to enable the kill-and-resume test"))
 struct KillResumeTests {
     static let planningRecipe = """
@@ -42,6 +42,19 @@ struct KillResumeTests {
                              "epochLength": 60, "actor": {"hiddenSizes": [32, 32]}, "critics": {"hiddenSizes": [32, 32]}},
          "acting": {"exploration": "policy"},
          "loop": {"explorationEpisodes": 0, "explorationSteps": 60, "episodes": 5, "maxEpisodeSteps": 60, "trainEvery": 30},
+         "output": {"progress": "lines"}}
+        """
+
+    /// Guided policy search: controllers, dynamics priors, collected samples and the global
+    /// policy with its Adam moments in the checkpoint; the run is killed while it collects (or
+    /// works on) the first iteration's samples.
+    static let guidedPolicySearchRecipe = """
+        {"name": "kill-resume-gps", "seed": 5, "environment": "PointMass-v0", "model": null,
+         "policyOptimizer": {"type": "gps", "conditions": 2, "samplesPerCondition": 3, "horizon": 30, "policyUpdates": 1000,
+                             "policy": {"hiddenSizes": [32, 32]}},
+         "acting": {"exploration": "policy", "training": "policy", "evaluation": "policy"},
+         "loop": {"explorationEpisodes": 0, "episodes": 12, "maxEpisodeSteps": 30,
+                  "initialStates": [[-0.6, -0.6, 0, 0, 0.5, 0.5], [0.6, -0.6, 0, 0, 0.5, 0.5]]},
          "output": {"progress": "lines"}}
         """
 
@@ -73,7 +86,7 @@ struct KillResumeTests {
         }
     }
 
-    @Test(arguments: [(planningRecipe, 7), (policyLearningRecipe, 7), (modelPolicyLearningRecipe, 7)])
+    @Test(arguments: [(planningRecipe, 7), (policyLearningRecipe, 7), (modelPolicyLearningRecipe, 7), (guidedPolicySearchRecipe, 13)])
     func killedRunResumesToTheSameMetrics(recipe: String, expectedLines: Int) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("mbrl-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)

@@ -26,6 +26,7 @@ struct LoopComponents {
         let seed = recipe.seed
         let (environment, environmentJSON) = try registry.environments.build(recipe.environment, context: .init(seed: seed), path: "environment")
         self.environment = environment
+        try Self.checkInitialStates(recipe.loop, environment: environment)
 
         // MARK: Model
         var modelJSON = JSONValue.null
@@ -166,6 +167,23 @@ struct LoopComponents {
         }
         if requirements.contains(.discreteActions), case .box = environment.actionSpace {
             throw refuse("discrete actions")
+        }
+    }
+
+    /// Refuses initial states the environment cannot start from, naming the state.
+    static func checkInitialStates(_ loop: LoopConfig, environment: any Environment) throws {
+        let lists = [("loop.initialStates", loop.initialStates), ("loop.evaluationInitialStates", loop.evaluationInitialStates)]
+        for (path, states) in lists where !states.isEmpty {
+            guard var startable = environment as? any InitialStateEnvironment else {
+                throw RecipeError(path: path, message: "\(environment.id) cannot start an episode from a given state; remove \(path) or use an environment that can (for example PointMass-v0 or TwoLinkArm-v0)")
+            }
+            for (index, state) in states.enumerated() {
+                do {
+                    _ = try startable.reset(seed: 0, initialState: state)
+                } catch {
+                    throw RecipeError(path: "\(path)[\(index)]", message: "\(environment.id) cannot start from \(state): \(error)")
+                }
+            }
         }
     }
 

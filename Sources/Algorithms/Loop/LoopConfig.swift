@@ -60,6 +60,16 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// example 200 on cart-pole, to time a run to its first solved episode); `nil` runs every
     /// episode.
     public var stopAtReturn: Double? = nil
+    /// Physical states that exploration and training episodes start from in turn (episode `i`,
+    /// counting exploration and training together, from state `i mod count`), for tasks trained
+    /// from a fixed set of initial conditions (guided policy search); empty (the default) keeps
+    /// the environment's own reset distribution. Needs an environment that can start from a given
+    /// state (`InitialStateEnvironment`); the agent is told the condition's index.
+    public var initialStates: [[Double]] = []
+    /// Physical states that the episodes of every evaluation round start from in turn (episode
+    /// `j` of a round from state `j mod count`), for example held-out conditions; empty uses
+    /// `initialStates` (and the reset distribution when that is empty too).
+    public var evaluationInitialStates: [[Double]] = []
 
     public init() {}
     public static var defaults: Self { Self() }
@@ -78,11 +88,14 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         "bufferCapacity": "transitions kept in the replay buffer",
         "checkpointEvery": "episodes between checkpoints",
         "stopAtReturn": "stop after the first training episode whose return reaches this (null: never)",
+        "initialStates": "physical states exploration and training episodes start from in turn (empty: the reset distribution)",
+        "evaluationInitialStates": "physical states each evaluation round's episodes start from in turn (empty: initialStates)",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case explorationEpisodes, explorationSteps, episodes, maxSteps, maxEpisodeSteps, aggregateData, trainEvery, replanEvery
         case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery, stopAtReturn
+        case initialStates, evaluationInitialStates
     }
 
     public init(from decoder: Decoder) throws {
@@ -106,6 +119,27 @@ public struct LoopConfig: DocumentedConfig, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .stopAtReturn, in: container,
                                                    debugDescription: "stopAtReturn must be a finite number or null")
         }
+        initialStates = try container.decode([[Double]].self, forKey: .initialStates, default: [])
+        evaluationInitialStates = try container.decode([[Double]].self, forKey: .evaluationInitialStates, default: [])
+        for (key, states) in [(CodingKeys.initialStates, initialStates), (.evaluationInitialStates, evaluationInitialStates)] {
+            if let bad = states.firstIndex(where: { $0.isEmpty || !$0.allSatisfy(\.isFinite) }) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "state \(bad) must be a non-empty list of finite numbers")
+            }
+        }
+    }
+
+    /// The initial state of an evaluation episode (index `index` within its round), or nil.
+    func evaluationInitialState(_ index: Int) -> (condition: Int, state: [Double])? {
+        let states = evaluationInitialStates.isEmpty ? initialStates : evaluationInitialStates
+        guard !states.isEmpty else { return nil }
+        return (index % states.count, states[index % states.count])
+    }
+
+    /// The initial state of the exploration or training episode that `episodesDone` episodes precede.
+    func initialState(afterEpisodes episodesDone: Int) -> (condition: Int, state: [Double])? {
+        guard !initialStates.isEmpty else { return nil }
+        return (episodesDone % initialStates.count, initialStates[episodesDone % initialStates.count])
     }
 
     /// Encodes every key, `stopAtReturn` as `null` when unset, so a resolved recipe lists them all.
@@ -124,6 +158,8 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         try container.encode(bufferCapacity, forKey: .bufferCapacity)
         try container.encode(checkpointEvery, forKey: .checkpointEvery)
         if let stopAtReturn { try container.encode(stopAtReturn, forKey: .stopAtReturn) } else { try container.encodeNil(forKey: .stopAtReturn) }
+        try container.encode(initialStates, forKey: .initialStates)
+        try container.encode(evaluationInitialStates, forKey: .evaluationInitialStates)
     }
 }
 

@@ -88,7 +88,8 @@ public final class MBRLLoop {
             // MARK: Act, store, improve (and refit every trainEvery steps)
             var stepsLeft = Double(loop.episodes - position.trainingEpisodesDone) * Double(max(1, meanEpisodeLength(recorder)))
             if loop.maxSteps > 0 { stepsLeft = min(stepsLeft, Double(max(0, loop.maxSteps - position.totalSteps))) }
-            let outcome = try runEpisode(phase, seed: streams.episodeSeeds.next(), episodeNumber: episodeNumber, metrics: &metrics,
+            let start = loop.initialState(afterEpisodes: position.explorationEpisodesDone + position.trainingEpisodesDone)
+            let outcome = try runEpisode(phase, seed: streams.episodeSeeds.next(), start: start, episodeNumber: episodeNumber, metrics: &metrics,
                                          progress: progress, secondsPerStep: secondsPerStep, stepsLeft: stepsLeft)
             if phase == .exploration { position.explorationEpisodesDone += 1 } else { position.trainingEpisodesDone += 1 }
             if let perStep = outcome.secondsPerStep { secondsPerStep = perStep }
@@ -113,7 +114,8 @@ public final class MBRLLoop {
             if phase == .training, loop.evaluationEpisodes > 0, episodeNumber % loop.evaluateEvery == 0 {
                 for evaluationIndex in 0..<loop.evaluationEpisodes {
                     var evaluationMetrics = MetricAccumulator()
-                    let evaluation = try runEpisode(.evaluation, seed: streams.evaluationSeeds.next(), episodeNumber: episodeNumber,
+                    let evaluation = try runEpisode(.evaluation, seed: streams.evaluationSeeds.next(),
+                                                    start: loop.evaluationInitialState(evaluationIndex), episodeNumber: episodeNumber,
                                                     metrics: &evaluationMetrics, progress: progress, secondsPerStep: nil, stepsLeft: 0)
                     let evaluationRecord = makeRecord(episode: episodeNumber, phase: .evaluation, outcome: evaluation,
                                                       metrics: evaluationMetrics.means, wallSeconds: wallSeconds())
@@ -151,9 +153,12 @@ public final class MBRLLoop {
 
     /// One episode with the phase's agent. Exploration and training steps are stored (training
     /// steps only with `aggregateData`), counted, and passed to the policy optimizer; training
-    /// episodes refit the model every `trainEvery` steps. Evaluation steps are neither.
-    func runEpisode(_ phase: Phase, seed: UInt64, episodeNumber: Int, metrics: inout MetricAccumulator,
-                    progress: ProgressReporter, secondsPerStep: Double?, stepsLeft: Double) throws -> EpisodeOutcome {
+    /// episodes refit the model every `trainEvery` steps. Evaluation steps are neither. With
+    /// `start`, the episode begins from that initial condition's physical state and the agent and
+    /// the optimizer are told the condition's index.
+    func runEpisode(_ phase: Phase, seed: UInt64, start: (condition: Int, state: [Double])? = nil, episodeNumber: Int,
+                    metrics: inout MetricAccumulator, progress: ProgressReporter, secondsPerStep: Double?,
+                    stepsLeft: Double) throws -> EpisodeOutcome {
         let loop = recipe.loop
         let stores = phase != .evaluation
         let request = phase == .exploration ? ActingRequest.recipe : components.optimizer?.optimizer.actingRequest ?? .recipe
@@ -162,14 +167,24 @@ public final class MBRLLoop {
         if labels && agents.planner == nil {
             throw RecipeError(path: "planner", message: "the policy optimizer asks the recipe's planner to label states, but the recipe names no planner and model")
         }
-        var observation = try components.environment.reset(seed: seed)
+        var observation: [Float]
+        if let start {
+            guard var startable = components.environment as? any InitialStateEnvironment else {
+                throw RecipeError(path: "loop.initialStates", message: "\(components.environment.id) cannot start from a given state")
+            }
+            observation = try startable.reset(seed: seed, initialState: start.state)
+            components.environment = startable
+        } else {
+            observation = try components.environment.reset(seed: seed)
+        }
         // Values fixed for this episode (a domain-randomized environment's drawn parameters).
         if let reporting = components.environment as? any EpisodeParameterReporting {
             metrics.add(Dictionary(uniqueKeysWithValues: reporting.episodeParameters.map { ("env.\($0.key)", $0.value) }))
         }
-        try withAgent(phase, actingAgent) { try $0.reset(observation: observation) }
-        if labels && actingAgent != .planner { try agents.planner?.reset(observation: observation) }
-        var episodeReturn = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, labellingSeconds = 0.0, terminated = false
+        try withAgent(phase, actingAgent) { try $0.reset(observation: observation, condition: start?.condition) }
+        if labels && actingAgent != .planner { try agents.planner?.reset(observation: observation, condition: start?.condition) }
+        var episodeReturn = 0.0, lastReward = 0.0, length = 0, actingSeconds = 0.0, improvementSeconds = 0.0, labellingSeconds = 0.0
+        var terminated = false
         let episodeStart = DispatchTime.now().uptimeNanoseconds
         while true {
             // MARK: Refit every trainEvery steps (training episodes)
@@ -218,11 +233,14 @@ public final class MBRLLoop {
                     let improveStart = DispatchTime.now().uptimeNanoseconds
                     var context = optimizerContext(isExploration: phase == .exploration)
                     context.plannerLabel = label
+                    context.episodeCondition = start?.condition
+                    context.episodeStep = length
                     metrics.add(try handle.optimizer.improve(after: transition, context: context, generator: &streams.improvement))
                     improvementSeconds += Double(DispatchTime.now().uptimeNanoseconds - improveStart) / 1e9
                 }
             }
             episodeReturn += Double(step.reward)
+            lastReward = Double(step.reward)
             length += 1
             observation = step.observation
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9
@@ -244,6 +262,8 @@ public final class MBRLLoop {
         // 1 when the episode ended in a terminal state (a goal reached, a pole fallen), 0 when it
         // was cut by a time limit or the loop.
         metrics.add(["terminated": terminated ? 1 : 0])
+        // The reward of the episode's last step (how close a reaching task ended to its goal).
+        metrics.add(["finalReward": lastReward])
         if stores && components.optimizer != nil { metrics.add(["improvementSecondsPerStep": improvementSeconds / Double(max(length, 1))]) }
         if labels && actingAgent != .planner { metrics.add(["labellingSecondsPerStep": labellingSeconds / Double(max(length, 1))]) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - episodeStart) / 1e9

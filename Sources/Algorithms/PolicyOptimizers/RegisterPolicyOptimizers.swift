@@ -12,7 +12,9 @@ import MBRLCore
 /// `"dqn"` (deep Q-networks on the real replay buffer) and `"dyna"` (DQN on real transitions
 /// mixed with model-simulated ones) for `Discrete` actions; `"distilled-policy"` (a student saved
 /// by `mbrl-run distill`, which does not learn in the loop); `"mb-mf"` (the recipe's planner acts,
-/// a policy imitates it by DAgger, then SAC or TRPO fine-tunes it model-free) for `Box` actions.
+/// a policy imitates it by DAgger, then SAC or TRPO fine-tunes it model-free) for `Box` actions;
+/// `"gps"` (guided policy search: per-condition linear-Gaussian controllers by LQR on fitted local
+/// dynamics, distilled into a neural policy) for `Box` actions with a differentiable reward.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -135,5 +137,13 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
             let trpo = try TrustRegionPolicyOptimization(config: tunerConfig, policy: policy, generator: &generator)
             return try ModelBasedModelFree(config: config, fineTuner: trpo, seed: context.seed)
         }
+    }
+    registry.policyOptimizers.register(
+        "gps", summary: "guided policy search (mirror-descent GPS, Montgomery & Levine 2016, or trajectory optimisation only) as cbfinn/gps runs it",
+        config: GuidedPolicySearch.Config.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 15)
+        return try GuidedPolicySearch(config: config, observationSpace: context.observationSpace,
+                                      actionSpace: context.actionSpace, generator: &generator)
     }
 }

@@ -28,6 +28,12 @@ public protocol Agent {
     /// warm start, latent agents fill their frame history).
     mutating func reset(observation: [Float]) throws
 
+    /// Starts an episode that the loop started from the recipe's initial condition `condition`
+    /// (an index into `loop.initialStates`, or into `loop.evaluationInitialStates` in evaluation
+    /// episodes; nil when the recipe lists none). The default calls `reset(observation:)`;
+    /// agents with per-condition controllers override it.
+    mutating func reset(observation: [Float], condition: Int?) throws
+
     /// The action to take at `observation`, in the environment's flat action layout.
     mutating func act(on observation: [Float], mode: ActionMode, generator: inout RandomGenerator) throws -> [Float]
 
@@ -41,6 +47,10 @@ public protocol Agent {
 }
 
 extension Agent {
+    public mutating func reset(observation: [Float], condition: Int?) throws {
+        try reset(observation: observation)
+    }
+
     public mutating func modelDidChange(_ model: any DynamicsModel) throws {}
 
     public var actionMetrics: [String: Double] { [:] }

@@ -35,6 +35,11 @@ public struct PolicyOptimizerContext {
     /// `actingRequest` asks for planner labels (the action taken when the planner acted); nil
     /// otherwise and in `modelDidFit`.
     public var plannerLabel: [Float]?
+    /// The initial condition the current episode started from (an index into the recipe's
+    /// `loop.initialStates`), or nil when the recipe lists none.
+    public var episodeCondition: Int? = nil
+    /// The index of the transition just taken within its episode (0 for the first step).
+    public var episodeStep = 0
 
     public init(buffer: ReplayBuffer, model: (any DynamicsModel)? = nil, rewardFunction: (any RewardFunction)? = nil,
                 terminationFunction: (any TerminationFunction)? = nil, observationSpace: Space, actionSpace: Space,
