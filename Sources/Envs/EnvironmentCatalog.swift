@@ -66,6 +66,8 @@ public enum EnvironmentCatalog {
         },
         .timeLimited("PointMass-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
                      "a 2-D point mass reaching a goal, force in [-1, 1]^2") { _ in PointMass() },
+        .timeLimited("PointMassWall-v0", maxEpisodeSteps: PointMass.wallMaxEpisodeSteps,
+                     "the point mass with a wall between start and goal (the way round is longer)") { _ in try PointMass.withWall() },
         .timeLimited("PointMassPixels-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
                      "the point mass seen as 32 x 32 grayscale images") { _ in try PixelObservation(PointMass()) },
         .timeLimited("PendulumPixels-v1", maxEpisodeSteps: Pendulum.maxEpisodeSteps,

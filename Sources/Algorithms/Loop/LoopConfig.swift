@@ -60,6 +60,28 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// example 200 on cart-pole, to time a run to its first solved episode); `nil` runs every
     /// episode.
     public var stopAtReturn: Double? = nil
+    /// Where model fits take their data: `"pooled"` (default) fits on every stored transition
+    /// alike; `"expert-and-learner"` keeps the exploration agent's transitions (and
+    /// `expertTransitions`) as the expert data `D_expert` and the training episodes' as the
+    /// learner data `D_learner`, and every fit draws `expertFraction` of its training set from
+    /// the first and the rest from the second (DAgger for models, Ross & Bagnell 2012).
+    public var modelData = "pooled"
+    /// With `modelData` `"expert-and-learner"`: the share of every fit's training set drawn from
+    /// the expert data, in `[0, 1]` (default 0.5; 1 fits on expert data only, 0 on learner data
+    /// only once there is some). A fit before any learner data uses the expert data alone.
+    public var expertFraction = 0.5
+    /// A file of expert transitions added to the exploration data before the first episode
+    /// (empty: none): a replay-buffer file (`expert-transitions.mbrl`, which
+    /// `"expert-and-learner"` runs write, or any `ReplayBuffer.save(to:)` file), a run's
+    /// `checkpoint.mbrl` (its stored transitions), or a run directory (its `checkpoint.mbrl`).
+    public var expertTransitions = ""
+    /// After every evaluation, keep the model of the iteration with the best mean evaluation
+    /// return so far in the run directory's `best-model.mbrl` (`mbrl-run eval DIR --model best`
+    /// plans with it); `summary.json` names the iteration either way.
+    public var keepBestModel = false
+
+    /// Whether fits mix expert and learner data (`modelData` is `"expert-and-learner"`).
+    public var separatesExpertData: Bool { modelData == "expert-and-learner" }
 
     public init() {}
     public static var defaults: Self { Self() }
@@ -78,12 +100,19 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         "bufferCapacity": "transitions kept in the replay buffer",
         "checkpointEvery": "episodes between checkpoints",
         "stopAtReturn": "stop after the first training episode whose return reaches this (null: never)",
+        "modelData": "pooled (fit on all data alike) or expert-and-learner (fits mix exploration/expert data and training-episode data)",
+        "expertFraction": "with expert-and-learner: share of every fit's training set drawn from the expert data (0 to 1)",
+        "expertTransitions": "a file of expert transitions (replay-buffer file, checkpoint.mbrl or run directory) added to the exploration data (empty: none)",
+        "keepBestModel": "keep the model of the iteration with the best mean evaluation return in best-model.mbrl",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case explorationEpisodes, explorationSteps, episodes, maxSteps, maxEpisodeSteps, aggregateData, trainEvery, replanEvery
         case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery, stopAtReturn
+        case modelData, expertFraction, expertTransitions, keepBestModel
     }
+
+    static let modelDataChoices = ["pooled", "expert-and-learner"]
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -106,6 +135,14 @@ public struct LoopConfig: DocumentedConfig, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .stopAtReturn, in: container,
                                                    debugDescription: "stopAtReturn must be a finite number or null")
         }
+        modelData = try container.decode(String.self, forKey: .modelData, default: defaults.modelData)
+        guard Self.modelDataChoices.contains(modelData) else {
+            throw DecodingError.dataCorruptedError(forKey: .modelData, in: container,
+                                                   debugDescription: "modelData must be \"pooled\" or \"expert-and-learner\", got \"\(modelData)\"\(NameSuggestions.hint(for: modelData, in: Self.modelDataChoices))")
+        }
+        expertFraction = try container.decode(Double.self, forKey: .expertFraction, default: defaults.expertFraction, in: 0...1)
+        expertTransitions = try container.decode(String.self, forKey: .expertTransitions, default: defaults.expertTransitions)
+        keepBestModel = try container.decode(Bool.self, forKey: .keepBestModel, default: defaults.keepBestModel)
     }
 
     /// Encodes every key, `stopAtReturn` as `null` when unset, so a resolved recipe lists them all.
@@ -124,6 +161,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         try container.encode(bufferCapacity, forKey: .bufferCapacity)
         try container.encode(checkpointEvery, forKey: .checkpointEvery)
         if let stopAtReturn { try container.encode(stopAtReturn, forKey: .stopAtReturn) } else { try container.encodeNil(forKey: .stopAtReturn) }
+        try container.encode(modelData, forKey: .modelData)
+        try container.encode(expertFraction, forKey: .expertFraction)
+        try container.encode(expertTransitions, forKey: .expertTransitions)
+        try container.encode(keepBestModel, forKey: .keepBestModel)
     }
 }
 
