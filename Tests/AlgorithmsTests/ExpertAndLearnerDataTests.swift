@@ -123,6 +123,10 @@ import Testing
         let typo = refusal(#""expertFracton": 0.5"#)
         #expect(typo.contains("expertFracton") && typo.contains("expertFraction"), "\(typo)")
         #expect(refusal(#""keepBestModel": "yes""#).contains("keepBestModel"))
+        // A policy optimizer sees one buffer, so the split is refused with one.
+        let registry = makeTestRegistryWithShippedComponents()
+        #expect(buildRefusal(#"{"environment": "PointMassWall-v0", "model": "least-squares", "planner": "test-shooting", "policyOptimizer": "sac", "loop": {"modelData": "expert-and-learner"}}"#,
+                             registry: registry)?.contains("policy optimizer sees one replay buffer") == true)
         // Without a trainable model there is nothing to mix.
         #expect(buildRefusal(#"{"environment": "DynaMaze-v0", "policyOptimizer": "dyna-q", "loop": {"modelData": "expert-and-learner"}}"#,
                              registry: { let r = makeTestRegistry(); registerPolicyOptimizers(in: r); return r }())?.contains("loop.modelData") == true)

@@ -64,7 +64,12 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// alike; `"expert-and-learner"` keeps the exploration agent's transitions (and
     /// `expertTransitions`) as the expert data `D_expert` and the training episodes' as the
     /// learner data `D_learner`, and every fit draws `expertFraction` of its training set from
-    /// the first and the rest from the second (DAgger for models, Ross & Bagnell 2012).
+    /// the first and the rest from the second (DAgger for models, Ross & Bagnell 2012). Needs a
+    /// trainable model and no policy optimizer (which sees one buffer).
+    ///
+    /// ```json
+    /// "loop": {"trainEvery": 0, "evaluationEpisodes": 2, "modelData": "expert-and-learner", "expertFraction": 0.5, "keepBestModel": true}
+    /// ```
     public var modelData = "pooled"
     /// With `modelData` `"expert-and-learner"`: the share of every fit's training set drawn from
     /// the expert data, in `[0, 1]` (default 0.5; 1 fits on expert data only, 0 on learner data

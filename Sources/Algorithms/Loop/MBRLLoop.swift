@@ -51,6 +51,9 @@ public final class MBRLLoop {
             let expert = try ExpertTransitionsFile.load(recipe.loop.expertTransitions, environment: components.environment)
             try buffer.append(expert.all())
         }
+        if recipe.loop.separatesExpertData && components.optimizer != nil {
+            throw RecipeError(path: "loop.modelData", message: "\"expert-and-learner\" splits the data of model fits, but a policy optimizer sees one replay buffer; use \"pooled\" with a policyOptimizer")
+        }
         if recipe.loop.separatesExpertData && !(components.model is any TrainableDynamicsModel) {
             throw RecipeError(path: "loop.modelData", message: "\"expert-and-learner\" mixes the data of model fits, but the recipe has no trainable model")
         }
