@@ -178,3 +178,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: plain.appendingPathComponent("best-model.mbrl").path))
     }
 }
+
+/// In `LoopTests` (serialized) because it resets the test planner's process-wide plan count, as
+/// that suite's own resume test does.
+extension LoopTests {
+    @Test func aResumedRunKeepsTheSourcesApartAndMatchesAnUninterruptedOne() throws {
+        let dagger = ExpertAndLearnerDataTests()
+        let whole = temporaryDirectory("dagger-whole"), interrupted = temporaryDirectory("dagger-resumed")
+        defer { for url in [whole, interrupted] { try? FileManager.default.removeItem(at: url) } }
+        let loop = #""explorationEpisodes": 1, "episodes": 4, "trainEvery": 0, "evaluationEpisodes": 1, "modelData": "expert-and-learner", "keepBestModel": true"#
+        let reference = try MBRLLoop(recipe: dagger.recipe(directory: whole, loop: loop), registry: makeTestRegistry()).run()
+        var failing = try dagger.recipe(directory: interrupted, loop: loop)
+        failing.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 16, "horizon": 4, "failAfterPlans": 100}"#)
+        TestShootingPlanner.plansMade = 0
+        #expect(throws: MBRLError.self) { _ = try MBRLLoop(recipe: failing, registry: makeTestRegistry()).run() }
+        var resumed = try Recipe.load(from: interrupted.appendingPathComponent("recipe.json"), overrides: ["planner.failAfterPlans=0"])
+        resumed.output.directory = interrupted.path
+        let finished = try MBRLLoop(recipe: resumed, registry: makeTestRegistry()).run(resume: true)
+        #expect(finished.trainingReturns == reference.trainingReturns)
+        #expect(finished.bestEvaluation == reference.bestEvaluation)
+        let rows = { (url: URL) in try dagger.records(url).map { [$0.metrics["modelFitExpertRows"], $0.metrics["modelFitLearnerRows"]] } }
+        #expect(try rows(interrupted) == rows(whole))
+    }
+}
