@@ -123,6 +123,7 @@ import Testing
         let typo = refusal(#""expertFracton": 0.5"#)
         #expect(typo.contains("expertFracton") && typo.contains("expertFraction"), "\(typo)")
         #expect(refusal(#""keepBestModel": "yes""#).contains("keepBestModel"))
+        #expect(refusal(#""keepBestModel": true"#).contains("evaluationEpisodes"))
         // A policy optimizer sees one buffer, so the split is refused with one.
         let registry = makeTestRegistryWithShippedComponents()
         #expect(buildRefusal(#"{"environment": "PointMassWall-v0", "model": "least-squares", "planner": "test-shooting", "policyOptimizer": "sac", "loop": {"modelData": "expert-and-learner"}}"#,

@@ -148,6 +148,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         expertFraction = try container.decode(Double.self, forKey: .expertFraction, default: defaults.expertFraction, in: 0...1)
         expertTransitions = try container.decode(String.self, forKey: .expertTransitions, default: defaults.expertTransitions)
         keepBestModel = try container.decode(Bool.self, forKey: .keepBestModel, default: defaults.keepBestModel)
+        if keepBestModel && evaluationEpisodes == 0 {
+            throw DecodingError.dataCorruptedError(forKey: .keepBestModel, in: container,
+                                                   debugDescription: "keepBestModel picks the iteration by its evaluation return; set evaluationEpisodes to 1 or more")
+        }
     }
 
     /// Encodes every key, `stopAtReturn` as `null` when unset, so a resolved recipe lists them all.
