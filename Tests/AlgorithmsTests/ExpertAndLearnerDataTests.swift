@@ -1,16 +1,25 @@
 import Algorithms
 import Foundation
 import MBRLCore
+import Planners
 import Testing
 
 /// Model learning with the planner in the loop (DAgger for models): expert and learner data kept
 /// apart and mixed in every fit, expert transitions from a file, the best iteration's model, and
 /// the refusals.
 @Suite(.serialized) struct ExpertAndLearnerDataTests {
+    /// The test components and the shipped planners: these tests plan with `"random-shooting"`,
+    /// leaving the test planner's process-wide plan count to the resume tests.
+    func registry() -> ComponentRegistry {
+        let registry = makeTestRegistry()
+        registerPlanners(in: registry)
+        return registry
+    }
+
     func recipe(directory: URL, loop: String, exploration: String = #""random""#, environment: String = "PointMassWall-v0") throws -> Recipe {
         try Recipe(json: try JSONValue(parsing: """
             {"name": "dagger-test", "seed": 2, "environment": "\(environment)", "model": "least-squares",
-             "planner": {"type": "test-shooting", "candidates": 16, "horizon": 4}, "planning": {"particleCount": 1},
+             "planner": {"type": "random-shooting", "sequenceCount": 16, "horizon": 4}, "planning": {"particleCount": 1},
              "acting": {"exploration": \(exploration)},
              "loop": {\(loop)},
              "output": {"directory": "\(directory.path)", "progress": "quiet"}}
@@ -26,7 +35,7 @@ import Testing
         let directory = temporaryDirectory("dagger-mixing")
         defer { try? FileManager.default.removeItem(at: directory) }
         let loop = #""explorationEpisodes": 2, "episodes": 3, "trainEvery": 0, "modelData": "expert-and-learner", "expertFraction": 0.75"#
-        _ = try MBRLLoop(recipe: recipe(directory: directory, loop: loop), registry: makeTestRegistry()).run()
+        _ = try MBRLLoop(recipe: recipe(directory: directory, loop: loop), registry: registry()).run()
         let training = try records(directory).filter { $0.phase == "training" }
         #expect(training.count == 3)
         // 2 random exploration episodes of 60 steps are the expert data; each training episode
@@ -46,21 +55,21 @@ import Testing
         let first = temporaryDirectory("dagger-file-source"), second = temporaryDirectory("dagger-file-user")
         defer { for url in [first, second] { try? FileManager.default.removeItem(at: url) } }
         let sourceLoop = #""explorationEpisodes": 1, "episodes": 1, "modelData": "expert-and-learner""#
-        _ = try MBRLLoop(recipe: recipe(directory: first, loop: sourceLoop), registry: makeTestRegistry()).run()
+        _ = try MBRLLoop(recipe: recipe(directory: first, loop: sourceLoop), registry: registry()).run()
         let file = first.appendingPathComponent("expert-transitions.mbrl").path
         let loop = #""explorationEpisodes": 0, "episodes": 2, "trainEvery": 0, "modelData": "expert-and-learner", "expertTransitions": "\#(file)""#
-        _ = try MBRLLoop(recipe: recipe(directory: second, loop: loop), registry: makeTestRegistry()).run()
+        _ = try MBRLLoop(recipe: recipe(directory: second, loop: loop), registry: registry()).run()
         let training = try records(second).filter { $0.phase == "training" }
         #expect(training.map { $0.metrics["modelFitExpertRows"] } == [60, 60])
         #expect(training.map { $0.metrics["modelFitLearnerRows"] } == [0, 60])
         // A run directory names its checkpoint's transitions (expert and pooled data alike).
         let pooled = #""explorationEpisodes": 0, "episodes": 1, "expertTransitions": "\#(first.path)""#
-        #expect(buildRefusal(try recipeJSON(directory: temporaryDirectory("unused"), loop: pooled), registry: makeTestRegistry()) == nil)
+        #expect(buildRefusal(try recipeJSON(directory: temporaryDirectory("unused"), loop: pooled), registry: registry()) == nil)
     }
 
     func recipeJSON(directory: URL, loop: String, environment: String = "PointMassWall-v0") -> String {
         """
-        {"environment": "\(environment)", "model": "least-squares", "planner": {"type": "test-shooting", "candidates": 8, "horizon": 3},
+        {"environment": "\(environment)", "model": "least-squares", "planner": {"type": "random-shooting", "sequenceCount": 8, "horizon": 3},
          "planning": {"particleCount": 1}, "loop": {\(loop)}, "output": {"directory": "\(directory.path)", "progress": "quiet"}}
         """
     }
@@ -71,7 +80,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func refusal(_ loop: String, environment: String = "PointMassWall-v0") -> String {
             buildRefusal(recipeJSON(directory: directory.appendingPathComponent("run"), loop: loop, environment: environment),
-                         registry: makeTestRegistry()) ?? "accepted"
+                         registry: registry()) ?? "accepted"
         }
         // Missing.
         let missing = refusal(#""expertTransitions": "/nonexistent/expert.mbrl""#)
@@ -96,28 +105,28 @@ import Testing
     @Test func aSavedPolicyInOtherSpacesIsRefusedNamingBothShapes() throws {
         let teacher = temporaryDirectory("dagger-maze-teacher")
         defer { try? FileManager.default.removeItem(at: teacher) }
-        let registry = makeTestRegistry()
-        registerPolicyOptimizers(in: registry)
+        let withOptimizers = registry()
+        registerPolicyOptimizers(in: withOptimizers)
         _ = try MBRLLoop(recipe: try Recipe(json: try JSONValue(parsing: """
             {"name": "maze", "seed": 5, "environment": "DynaMaze-v0", "policyOptimizer": "dyna-q",
              "loop": {"explorationEpisodes": 0, "episodes": 1, "maxEpisodeSteps": 100},
              "output": {"directory": "\(teacher.path)", "progress": "quiet"}}
-            """)), registry: registry).run()
+            """)), registry: withOptimizers).run()
         let message = buildRefusal("""
-            {"environment": "PointMassWall-v0", "model": "least-squares", "planner": "test-shooting",
+            {"environment": "PointMassWall-v0", "model": "least-squares", "planner": "random-shooting",
              "acting": {"exploration": {"type": "saved-policy", "run": "\(teacher.path)"}}, "loop": {"modelData": "expert-and-learner"}}
-            """, registry: registry) ?? "accepted"
+            """, registry: withOptimizers) ?? "accepted"
         #expect(message.contains("DynaMaze-v0") && message.contains("Discrete(4)") && message.contains("Box [6]") && message.contains("Box [2]"), "\(message)")
         // A damaged checkpoint names the file.
         try Data("damaged".utf8).write(to: teacher.appendingPathComponent("checkpoint.mbrl"))
         let damaged = buildRefusal("""
             {"environment": "DynaMaze-v0", "policyOptimizer": "dyna-q", "acting": {"exploration": {"type": "saved-policy", "run": "\(teacher.path)"}}}
-            """, registry: registry) ?? "accepted"
+            """, registry: withOptimizers) ?? "accepted"
         #expect(damaged.contains(teacher.appendingPathComponent("checkpoint.mbrl").path), "\(damaged)")
     }
 
     @Test func loopKeysAreStrict() throws {
-        func refusal(_ loop: String) -> String { buildRefusal(recipeJSON(directory: temporaryDirectory("unused"), loop: loop), registry: makeTestRegistry()) ?? "accepted" }
+        func refusal(_ loop: String) -> String { buildRefusal(recipeJSON(directory: temporaryDirectory("unused"), loop: loop), registry: registry()) ?? "accepted" }
         #expect(refusal(#""modelData": "mixed""#).contains("expert-and-learner"))
         #expect(refusal(#""modelData": "expert-and-learner", "expertFraction": 1.5"#).contains("expertFraction"))
         let typo = refusal(#""expertFracton": 0.5"#)
@@ -125,12 +134,13 @@ import Testing
         #expect(refusal(#""keepBestModel": "yes""#).contains("keepBestModel"))
         #expect(refusal(#""keepBestModel": true"#).contains("evaluationEpisodes"))
         // A policy optimizer sees one buffer, so the split is refused with one.
-        let registry = makeTestRegistryWithShippedComponents()
-        #expect(buildRefusal(#"{"environment": "PointMassWall-v0", "model": "least-squares", "planner": "test-shooting", "policyOptimizer": "sac", "loop": {"modelData": "expert-and-learner"}}"#,
-                             registry: registry)?.contains("policy optimizer sees one replay buffer") == true)
+        let withOptimizers = registry()
+        registerPolicyOptimizers(in: withOptimizers)
+        #expect(buildRefusal(#"{"environment": "PointMassWall-v0", "model": "least-squares", "planner": "random-shooting", "policyOptimizer": "sac", "loop": {"modelData": "expert-and-learner"}}"#,
+                             registry: withOptimizers)?.contains("policy optimizer sees one replay buffer") == true)
         // Without a trainable model there is nothing to mix.
         #expect(buildRefusal(#"{"environment": "DynaMaze-v0", "policyOptimizer": "dyna-q", "loop": {"modelData": "expert-and-learner"}}"#,
-                             registry: { let r = makeTestRegistry(); registerPolicyOptimizers(in: r); return r }())?.contains("loop.modelData") == true)
+                             registry: withOptimizers)?.contains("loop.modelData") == true)
     }
 
     @Test func theBestIterationIsTheHighestMeanEvaluationReturnEarliestFirst() {
@@ -157,7 +167,7 @@ import Testing
         let directory = temporaryDirectory("dagger-best-model")
         defer { try? FileManager.default.removeItem(at: directory) }
         let loop = #""explorationEpisodes": 1, "episodes": 4, "trainEvery": 0, "evaluationEpisodes": 1, "modelData": "expert-and-learner", "keepBestModel": true"#
-        let summary = try MBRLLoop(recipe: recipe(directory: directory, loop: loop), registry: makeTestRegistry()).run()
+        let summary = try MBRLLoop(recipe: recipe(directory: directory, loop: loop), registry: registry()).run()
         let best = try #require(summary.bestEvaluation)
         #expect(best == BestIteration.select(from: try records(directory)))
         #expect(summary.finalEvaluation?.episode == 4)
@@ -165,15 +175,15 @@ import Testing
         #expect(try kept.metadata(BestIteration.self, forKey: "bestIteration") == best)
         // The kept model is the one that was evaluated: replaying its evaluation seed reproduces the return.
         let saved = try Recipe.load(from: directory.appendingPathComponent("recipe.json"))
-        let replay = try MBRLLoop(recipe: saved, registry: makeTestRegistry())
+        let replay = try MBRLLoop(recipe: saved, registry: registry())
             .evaluateSaved(directory: directory, episodes: 1, seed: 77, bestModel: true)
         #expect(replay.count == 1)
         // Without a kept model, the file is named.
         let plain = temporaryDirectory("dagger-no-best")
         defer { try? FileManager.default.removeItem(at: plain) }
-        _ = try MBRLLoop(recipe: recipe(directory: plain, loop: #""explorationEpisodes": 1, "episodes": 1"#), registry: makeTestRegistry()).run()
+        _ = try MBRLLoop(recipe: recipe(directory: plain, loop: #""explorationEpisodes": 1, "episodes": 1"#), registry: registry()).run()
         #expect(throws: MBRLError.self) {
-            _ = try MBRLLoop(recipe: try Recipe.load(from: plain.appendingPathComponent("recipe.json")), registry: makeTestRegistry())
+            _ = try MBRLLoop(recipe: try Recipe.load(from: plain.appendingPathComponent("recipe.json")), registry: registry())
                 .evaluateSaved(directory: plain, episodes: 1, seed: 1, bestModel: true)
         }
         #expect(!FileManager.default.fileExists(atPath: plain.appendingPathComponent("best-model.mbrl").path))
@@ -188,7 +198,9 @@ extension LoopTests {
         let whole = temporaryDirectory("dagger-whole"), interrupted = temporaryDirectory("dagger-resumed")
         defer { for url in [whole, interrupted] { try? FileManager.default.removeItem(at: url) } }
         let loop = #""explorationEpisodes": 1, "episodes": 4, "trainEvery": 0, "evaluationEpisodes": 1, "modelData": "expert-and-learner", "keepBestModel": true"#
-        let reference = try MBRLLoop(recipe: dagger.recipe(directory: whole, loop: loop), registry: makeTestRegistry()).run()
+        var uninterrupted = try dagger.recipe(directory: whole, loop: loop)
+        uninterrupted.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 16, "horizon": 4}"#)
+        let reference = try MBRLLoop(recipe: uninterrupted, registry: makeTestRegistry()).run()
         var failing = try dagger.recipe(directory: interrupted, loop: loop)
         failing.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 16, "horizon": 4, "failAfterPlans": 100}"#)
         TestShootingPlanner.plansMade = 0
