@@ -68,6 +68,8 @@ public enum EnvironmentCatalog {
                      "a 2-D point mass reaching a goal, force in [-1, 1]^2") { _ in PointMass() },
         .timeLimited("TwoLinkArm-v0", maxEpisodeSteps: TwoLinkArm.defaultMaxEpisodeSteps,
                      "a two-link planar arm bringing its joint angles to (0, 0), torques in [-5, 5]^2 (gps's box2d arm)") { _ in TwoLinkArm() },
+        .timeLimited("PointMassWall-v0", maxEpisodeSteps: PointMass.wallMaxEpisodeSteps,
+                     "the point mass with a wall between start and goal (the way round is longer)") { _ in try PointMass.withWall() },
         .timeLimited("PointMassPixels-v0", maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps,
                      "the point mass seen as 32 x 32 grayscale images") { _ in try PixelObservation(PointMass()) },
         .timeLimited("PendulumPixels-v1", maxEpisodeSteps: Pendulum.maxEpisodeSteps,

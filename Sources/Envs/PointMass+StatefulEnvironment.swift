@@ -22,6 +22,9 @@ extension PointMass: StatefulEnvironment {
         guard abs(state[2]) <= limit, abs(state[3]) <= limit else {
             throw MBRLError.invalidArgument("PointMass speeds must lie within maximumSpeed \(limit), got \(state[2]), \(state[3])")
         }
+        if let wall = configuration.wall, wall.contains(x: state[0], y: state[1]) {
+            throw MBRLError.invalidArgument("PointMass position (\(state[0]), \(state[1])) lies inside the wall \(wall)")
+        }
         position = (state[0], state[1])
         velocity = (state[2], state[3])
         goal = (state[4], state[5])

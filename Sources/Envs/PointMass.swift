@@ -13,13 +13,14 @@ import MBRLCore
 /// - Physics: a damped double integrator, `m dv/dt = force - c v`, `dx/dt = v`, integrated by
 ///   semi-implicit Euler with `dt` = 0.1 s, `m` = 1, `c` = 1 (see `PointMassConfiguration`).
 ///   Speeds are clamped to `maximumSpeed`; hitting the border of the square stops the motion
-///   along that axis.
+///   along that axis. A mass that reaches a face of the optional sticky `wall`
+///   (`PointMassWall-v0`) stays there for the rest of the episode.
 /// - Reward: `-distance(position, goal)`, plus `successBonus` (default 0) on the step that ends
 ///   within `goalRadius` (default 0.1), which terminates the episode (success). Reward and
 ///   termination are computed from the `Float` observation, so `PointMassRewardFunction` and
 ///   `PointMassTerminationFunction` reproduce `step` exactly.
-/// - Reset: zero velocity, position uniform in `[-0.9, 0.9]^2` (redrawn while within twice the
-///   goal radius of the goal); a fixed goal at (0.5, 0.5) by default.
+/// - Reset: zero velocity, position uniform in the start square (`[-0.9, 0.9]^2` by default;
+///   redrawn while within twice the goal radius of the goal); a fixed goal at (0.5, 0.5) by default.
 /// - Episodes: no limit of their own; the catalog wraps the task in
 ///   `TimeLimit(maxEpisodeSteps: PointMass.defaultMaxEpisodeSteps)` (100 steps = 10 s).
 ///
@@ -91,11 +92,13 @@ public struct PointMass: Environment, Sendable {
             goal = fixed
         } else {
             let range = configuration.randomGoalRange
-            goal = ((2 * generator.nextUniformDouble() - 1) * range, (2 * generator.nextUniformDouble() - 1) * range)
+            repeat {
+                goal = ((2 * generator.nextUniformDouble() - 1) * range, (2 * generator.nextUniformDouble() - 1) * range)
+            } while configuration.wall?.contains(x: goal.x, y: goal.y) == true
         }
-        let range = configuration.startRange
+        let range = configuration.startRange, center = configuration.startCenter
         for _ in 0..<100 {
-            position = ((2 * generator.nextUniformDouble() - 1) * range, (2 * generator.nextUniformDouble() - 1) * range)
+            position = (center.x + (2 * generator.nextUniformDouble() - 1) * range, center.y + (2 * generator.nextUniformDouble() - 1) * range)
             let dx = position.x - goal.x, dy = position.y - goal.y
             if (dx * dx + dy * dy).squareRoot() > 2 * configuration.goalRadius { break }
         }
@@ -115,8 +118,30 @@ public struct PointMass: Environment, Sendable {
             throw MBRLError.nonFinite("PointMass action \(action) has a NaN or infinite entry")
         }
         let force = (Double(min(max(action[0], -1), 1)), Double(min(max(action[1], -1), 1)))
+        let start = position
+        if let wall = configuration.wall, wall.isOnFace(x: position.x, y: position.y) {
+            // Stuck to the wall: nothing moves for the rest of the episode.
+            velocity = (0, 0)
+            return outcome()
+        }
         (position.x, velocity.x) = integrate(position: position.x, velocity: velocity.x, force: force.0)
         (position.y, velocity.y) = integrate(position: position.y, velocity: velocity.y, force: force.1)
+        if let wall = configuration.wall {
+            // The move along x at the old height, then along y at the new x; a face reached stops
+            // the motion across it.
+            let alongX = wall.stop(from: start.x, to: position.x, across: start.y, lower: wall.minimumX, upper: wall.maximumX,
+                                   acrossLower: wall.minimumY, acrossUpper: wall.maximumY)
+            position.x = alongX.position
+            let alongY = wall.stop(from: start.y, to: position.y, across: position.x, lower: wall.minimumY, upper: wall.maximumY,
+                                   acrossLower: wall.minimumX, acrossUpper: wall.maximumX)
+            position.y = alongY.position
+            if alongX.stopped || alongY.stopped { velocity = (0, 0) }
+        }
+        return outcome()
+    }
+
+    /// The step's result at the current state: `-distance` plus the bonus, success within the radius.
+    private func outcome() -> StepResult {
         let next = observation
         let distance = Self.goalDistance(x: next[0], y: next[1], goalX: next[4], goalY: next[5])
         let reached = distance <= Float(configuration.goalRadius)

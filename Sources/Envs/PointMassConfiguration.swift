@@ -9,6 +9,13 @@ import MBRLCore
 /// let environment = try PointMass(configuration: configuration)
 /// ```
 public struct PointMassConfiguration: Sendable, Equatable {
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.timeStep == rhs.timeStep && lhs.mass == rhs.mass && lhs.damping == rhs.damping && lhs.maximumSpeed == rhs.maximumSpeed
+            && lhs.goal == rhs.goal && lhs.randomGoalRange == rhs.randomGoalRange && lhs.startRange == rhs.startRange
+            && lhs.startCenter == rhs.startCenter && lhs.wall == rhs.wall && lhs.goalRadius == rhs.goalRadius
+            && lhs.successBonus == rhs.successBonus
+    }
+
     /// Where the goal is.
     public enum Goal: Sendable, Equatable {
         /// The same goal every episode.
@@ -33,6 +40,10 @@ public struct PointMassConfiguration: Sendable, Equatable {
     public var randomGoalRange: Double = 0.8
     /// Half-width of the square start positions are drawn from (velocity starts at 0). Default 0.9.
     public var startRange: Double = 0.9
+    /// Centre of the square start positions are drawn from. Default (0, 0).
+    public var startCenter: (x: Double, y: Double) = (0, 0)
+    /// A wall the mass cannot pass, or nil (default) for the open square.
+    public var wall: PointMassWall? = nil
     /// The episode ends (success) once the agent is within this distance of the goal. Default 0.1.
     public var goalRadius: Double = 0.1
     /// Extra reward on the step that reaches the goal. Default 0 (the reward is then
@@ -55,6 +66,20 @@ public struct PointMassConfiguration: Sendable, Equatable {
                     "randomGoalRange must lie in [0, 1], got \(randomGoalRange)")
         try require(startRange.isFinite && startRange >= 0 && startRange <= 1,
                     "startRange must lie in [0, 1], got \(startRange)")
+        try require(startCenter.x.isFinite && startCenter.y.isFinite
+                        && abs(startCenter.x) + startRange <= 1 && abs(startCenter.y) + startRange <= 1,
+                    "start square (centre (\(startCenter.x), \(startCenter.y)), half-width \(startRange)) must lie in [-1, 1]^2")
+        if let wall {
+            try require([wall.minimumX, wall.maximumX, wall.minimumY, wall.maximumY].allSatisfy(\.isFinite)
+                            && wall.minimumX < wall.maximumX && wall.minimumY < wall.maximumY,
+                        "wall must have finite faces with minimumX < maximumX and minimumY < maximumY, got \(wall)")
+            let cx = startCenter.x, cy = startCenter.y, r = startRange
+            try require(cx + r <= wall.minimumX || cx - r >= wall.maximumX || cy + r <= wall.minimumY || cy - r >= wall.maximumY,
+                        "start square must not overlap the wall")
+            if case .fixed(let x, let y) = goal {
+                try require(!wall.contains(x: x, y: y), "fixed goal (\(x), \(y)) lies inside the wall")
+            }
+        }
         try require(goalRadius.isFinite && goalRadius > 0, "goalRadius must be positive, got \(goalRadius)")
         try require(successBonus.isFinite, "successBonus must be finite, got \(successBonus)")
         if case .fixed(let x, let y) = goal {

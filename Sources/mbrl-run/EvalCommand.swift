@@ -6,12 +6,14 @@ import MBRLCore
 /// `--sweep NAME=V1,V2,...` evaluates one or several runs across values of a physical parameter.
 enum EvalCommand {
     static let help = """
-        mbrl-run eval DIR [--episodes N] [--seed S] [--set key.path=value ...]
+        mbrl-run eval DIR [--episodes N] [--seed S] [--model last|best] [--set key.path=value ...]
 
         Loads the run in DIR (its recipe.json and the model or the policy optimizer's state in
         checkpoint.mbrl) and plays N evaluation episodes (default 5), acting with the recipe's
         evaluation agent (the planner or the policy) without exploration; prints one line per episode and the mean return.
 
+          --model best        plan with the model of the best iteration (best-model.mbrl, kept by
+                              runs with loop.keepBestModel) instead of the last one
           --set key=value     override a value of the saved recipe, for example held-out physical
                               parameters: --set environment.parameters.poleMass=0.2
                               A run trained with randomized parameters also needs --set environment.randomize={}
@@ -30,6 +32,8 @@ enum EvalCommand {
         let overrides = parsed.strings("set")
         let sweep = parsed.string("sweep")
         let plot = parsed.string("plot")
+        let modelChoice = parsed.string("model") ?? "last"
+        guard ["last", "best"].contains(modelChoice) else { throw UsageError("--model takes last or best, got \(modelChoice)") }
         try parsed.rejectUnknown(command: "eval")
         guard let path = parsed.positionals.first else { throw UsageError("eval needs a run directory") }
         if let sweep {
@@ -43,7 +47,7 @@ enum EvalCommand {
         var recipe = try Recipe.load(from: directory.appendingPathComponent("recipe.json"), overrides: overrides)
         recipe.output.directory = directory.path
         let records = try MBRLLoop(recipe: recipe, registry: makeRegistry())
-            .evaluateSaved(directory: directory, episodes: episodes, seed: UInt64(seed))
+            .evaluateSaved(directory: directory, episodes: episodes, seed: UInt64(seed), bestModel: modelChoice == "best")
         let returns = records.map(\.episodeReturn)
         let mean = returns.reduce(0, +) / Double(returns.count)
         let deviation = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()

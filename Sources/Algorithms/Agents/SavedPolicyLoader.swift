@@ -25,13 +25,25 @@ public enum SavedPolicyLoader {
         }
         let (savedEnvironment, _) = try registry.environments.build(saved.environment, context: .init(seed: saved.seed), path: "\(path) (saved environment)")
         guard savedEnvironment.observationSpace == environment.observationSpace, savedEnvironment.actionSpace == environment.actionSpace else {
-            throw RecipeError(path: path, message: "the run in \(run.path) learned on \(savedEnvironment.id), whose spaces differ from \(environment.id)'s")
+            throw RecipeError(path: path, message: "the run in \(run.path) learned on \(savedEnvironment.id) (observations \(shape(savedEnvironment.observationSpace)), actions \(shape(savedEnvironment.actionSpace))), which differ from \(environment.id)'s (observations \(shape(environment.observationSpace)), actions \(shape(environment.actionSpace))); an expert must act in the same spaces")
         }
         var (optimizer, _) = try registry.policyOptimizers.build(
             specification, context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace, seed: saved.seed),
             path: "\(path) (saved policyOptimizer)")
-        let checkpoint = try Checkpoint(contentsOf: checkpointURL)
-        try optimizer.read(from: checkpoint, prefix: "policyOptimizer")
+        do {
+            let checkpoint = try Checkpoint(contentsOf: checkpointURL)
+            try optimizer.read(from: checkpoint, prefix: "policyOptimizer")
+        } catch {
+            throw RecipeError(path: path, message: "\(checkpointURL.path) does not hold the saved policy of \(specification.stringValue ?? specification["type"]?.stringValue ?? "the run's policy optimizer"): \(error)")
+        }
         return PolicyAgent(policy: optimizer.policy, name: "saved policy of \(run.lastPathComponent)")
+    }
+
+    /// A space's shape for messages: `Box [6]` or `Discrete(3)`.
+    static func shape(_ space: Space) -> String {
+        switch space {
+        case .box(let box): return "Box [\(box.size)]"
+        case .discrete(let discrete): return "Discrete(\(discrete.count))"
+        }
     }
 }

@@ -70,6 +70,33 @@ public struct LoopConfig: DocumentedConfig, Equatable {
     /// `j` of a round from state `j mod count`), for example held-out conditions; empty uses
     /// `initialStates` (and the reset distribution when that is empty too).
     public var evaluationInitialStates: [[Double]] = []
+    /// Where model fits take their data: `"pooled"` (default) fits on every stored transition
+    /// alike; `"expert-and-learner"` keeps the exploration agent's transitions (and
+    /// `expertTransitions`) as the expert data `D_expert` and the training episodes' as the
+    /// learner data `D_learner`, and every fit draws `expertFraction` of its training set from
+    /// the first and the rest from the second (DAgger for models, Ross & Bagnell 2012). Needs a
+    /// trainable model and no policy optimizer (which sees one buffer).
+    ///
+    /// ```json
+    /// "loop": {"trainEvery": 0, "evaluationEpisodes": 2, "modelData": "expert-and-learner", "expertFraction": 0.5, "keepBestModel": true}
+    /// ```
+    public var modelData = "pooled"
+    /// With `modelData` `"expert-and-learner"`: the share of every fit's training set drawn from
+    /// the expert data, in `[0, 1]` (default 0.5; 1 fits on expert data only, 0 on learner data
+    /// only once there is some). A fit before any learner data uses the expert data alone.
+    public var expertFraction = 0.5
+    /// A file of expert transitions added to the exploration data before the first episode
+    /// (empty: none): a replay-buffer file (`expert-transitions.mbrl`, which
+    /// `"expert-and-learner"` runs write, or any `ReplayBuffer.save(to:)` file), a run's
+    /// `checkpoint.mbrl` (its stored transitions), or a run directory (its `checkpoint.mbrl`).
+    public var expertTransitions = ""
+    /// After every evaluation, keep the model of the iteration with the best mean evaluation
+    /// return so far in the run directory's `best-model.mbrl` (`mbrl-run eval DIR --model best`
+    /// plans with it); `summary.json` names the iteration either way.
+    public var keepBestModel = false
+
+    /// Whether fits mix expert and learner data (`modelData` is `"expert-and-learner"`).
+    public var separatesExpertData: Bool { modelData == "expert-and-learner" }
 
     public init() {}
     public static var defaults: Self { Self() }
@@ -90,13 +117,20 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         "stopAtReturn": "stop after the first training episode whose return reaches this (null: never)",
         "initialStates": "physical states exploration and training episodes start from in turn (empty: the reset distribution)",
         "evaluationInitialStates": "physical states each evaluation round's episodes start from in turn (empty: initialStates)",
+        "modelData": "pooled (fit on all data alike) or expert-and-learner (fits mix exploration/expert data and training-episode data)",
+        "expertFraction": "with expert-and-learner: share of every fit's training set drawn from the expert data (0 to 1)",
+        "expertTransitions": "a file of expert transitions (replay-buffer file, checkpoint.mbrl or run directory) added to the exploration data (empty: none)",
+        "keepBestModel": "keep the model of the iteration with the best mean evaluation return in best-model.mbrl",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case explorationEpisodes, explorationSteps, episodes, maxSteps, maxEpisodeSteps, aggregateData, trainEvery, replanEvery
         case evaluationEpisodes, evaluateEvery, bufferCapacity, checkpointEvery, stopAtReturn
         case initialStates, evaluationInitialStates
+        case modelData, expertFraction, expertTransitions, keepBestModel
     }
+
+    static let modelDataChoices = ["pooled", "expert-and-learner"]
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -118,6 +152,18 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         if let stopAtReturn, !stopAtReturn.isFinite {
             throw DecodingError.dataCorruptedError(forKey: .stopAtReturn, in: container,
                                                    debugDescription: "stopAtReturn must be a finite number or null")
+        }
+        modelData = try container.decode(String.self, forKey: .modelData, default: defaults.modelData)
+        guard Self.modelDataChoices.contains(modelData) else {
+            throw DecodingError.dataCorruptedError(forKey: .modelData, in: container,
+                                                   debugDescription: "modelData must be \"pooled\" or \"expert-and-learner\", got \"\(modelData)\"\(NameSuggestions.hint(for: modelData, in: Self.modelDataChoices))")
+        }
+        expertFraction = try container.decode(Double.self, forKey: .expertFraction, default: defaults.expertFraction, in: 0...1)
+        expertTransitions = try container.decode(String.self, forKey: .expertTransitions, default: defaults.expertTransitions)
+        keepBestModel = try container.decode(Bool.self, forKey: .keepBestModel, default: defaults.keepBestModel)
+        if keepBestModel && evaluationEpisodes == 0 {
+            throw DecodingError.dataCorruptedError(forKey: .keepBestModel, in: container,
+                                                   debugDescription: "keepBestModel picks the iteration by its evaluation return; set evaluationEpisodes to 1 or more")
         }
         initialStates = try container.decode([[Double]].self, forKey: .initialStates, default: [])
         evaluationInitialStates = try container.decode([[Double]].self, forKey: .evaluationInitialStates, default: [])
@@ -160,6 +206,10 @@ public struct LoopConfig: DocumentedConfig, Equatable {
         if let stopAtReturn { try container.encode(stopAtReturn, forKey: .stopAtReturn) } else { try container.encodeNil(forKey: .stopAtReturn) }
         try container.encode(initialStates, forKey: .initialStates)
         try container.encode(evaluationInitialStates, forKey: .evaluationInitialStates)
+        try container.encode(modelData, forKey: .modelData)
+        try container.encode(expertFraction, forKey: .expertFraction)
+        try container.encode(expertTransitions, forKey: .expertTransitions)
+        try container.encode(keepBestModel, forKey: .keepBestModel)
     }
 }
 

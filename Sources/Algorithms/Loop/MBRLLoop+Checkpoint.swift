@@ -10,6 +10,7 @@ extension MBRLLoop {
     func saveCheckpoint(to recorder: RunRecorder, wallSeconds: Double) throws {
         var writer = CheckpointWriter()
         buffer.add(to: &writer, prefix: "replayBuffer")
+        if recipe.loop.separatesExpertData { learnerBuffer.add(to: &writer, prefix: "learnerBuffer") }
         if let trainable = components.model as? any TrainableDynamicsModel, position.modelFits > 0 {
             try trainable.write(to: &writer, prefix: "model")
         }
@@ -29,6 +30,7 @@ extension MBRLLoop {
         let checkpoint = try openCheckpoint(in: recorder)
         let saved = try checkpoint.metadata(LoopPosition.self, forKey: "position")
         buffer = try ReplayBuffer(checkpoint: checkpoint, prefix: "replayBuffer")
+        if recipe.loop.separatesExpertData { learnerBuffer = try ReplayBuffer(checkpoint: checkpoint, prefix: "learnerBuffer") }
         try restoreComponents(from: checkpoint, modelFits: saved.modelFits)
         streams = try checkpoint.metadata(RandomStreams.self, forKey: "randomStreams")
         position = saved
@@ -63,11 +65,15 @@ extension MBRLLoop {
     /// Loads the model and the policy optimizer from `directory`'s checkpoint and runs
     /// `episodes` evaluation episodes with the evaluation agent (no exploration, data not
     /// stored), returning their records.
-    public func evaluateSaved(directory: URL, episodes: Int, seed: UInt64) throws -> [EpisodeRecord] {
+    ///
+    /// With `bestModel`, the model is the one `loop.keepBestModel` kept in `best-model.mbrl`
+    /// (the iteration with the best mean evaluation return) instead of the last one.
+    public func evaluateSaved(directory: URL, episodes: Int, seed: UInt64, bestModel: Bool = false) throws -> [EpisodeRecord] {
         let recorder = try RunRecorder(directory: directory)
         let checkpoint = try openCheckpoint(in: recorder)
         let saved = try checkpoint.metadata(LoopPosition.self, forKey: "position")
         try restoreComponents(from: checkpoint, modelFits: saved.modelFits)
+        if bestModel { try loadBestModel(from: recorder) }
         position = saved
         streams = RandomStreams.forEvaluation(seed: seed)
         let progress = ProgressReporter(setting: recipe.output.progress)

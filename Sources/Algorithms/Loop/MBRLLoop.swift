@@ -36,7 +36,11 @@ public final class MBRLLoop {
     public var resolvedRecipe: JSONValue { components.resolvedRecipe }
     var components: LoopComponents
     var agents: LoopAgents
+    /// Every stored transition, or with `loop.modelData` `"expert-and-learner"` the expert data
+    /// `D_expert` (exploration episodes and `loop.expertTransitions`).
     var buffer: ReplayBuffer
+    /// With `"expert-and-learner"`: the training episodes' transitions, `D_learner`; empty otherwise.
+    var learnerBuffer: ReplayBuffer
     var position = LoopPosition()
     var streams: RandomStreams
 
@@ -47,6 +51,18 @@ public final class MBRLLoop {
         agents = try LoopAgents(recipe: recipe, registry: registry, components: components)
         buffer = ReplayBuffer(capacity: recipe.loop.bufferCapacity, observationSize: components.environment.observationSize,
                               actionSize: components.environment.actionSize)
+        learnerBuffer = ReplayBuffer(capacity: recipe.loop.bufferCapacity, observationSize: components.environment.observationSize,
+                                     actionSize: components.environment.actionSize)
+        if !recipe.loop.expertTransitions.isEmpty {
+            let expert = try ExpertTransitionsFile.load(recipe.loop.expertTransitions, environment: components.environment)
+            try buffer.append(expert.all())
+        }
+        if recipe.loop.separatesExpertData && components.optimizer != nil {
+            throw RecipeError(path: "loop.modelData", message: "\"expert-and-learner\" splits the data of model fits, but a policy optimizer sees one replay buffer; use \"pooled\" with a policyOptimizer")
+        }
+        if recipe.loop.separatesExpertData && !(components.model is any TrainableDynamicsModel) {
+            throw RecipeError(path: "loop.modelData", message: "\"expert-and-learner\" mixes the data of model fits, but the recipe has no trainable model")
+        }
         streams = RandomStreams(seed: recipe.seed)
     }
 
@@ -123,6 +139,11 @@ public final class MBRLLoop {
                     progress.finished(evaluationRecord, of: loop.episodes, evaluation: (evaluationIndex + 1, loop.evaluationEpisodes),
                                      secondsLeft: nil)
                 }
+                // MARK: Keep the best iteration's model
+                if loop.keepBestModel, let best = BestIteration.select(from: recorder.records), best.episode == episodeNumber {
+                    try saveBestModel(best, to: recorder)
+                    progress.note("iteration \(episodeNumber) has the best mean evaluation return so far (\(best.meanReturn)); its model is in \(BestModelFile.fileName)")
+                }
             }
 
             // MARK: Checkpoint
@@ -135,6 +156,9 @@ public final class MBRLLoop {
         let wall = wallSeconds()
         position.recordCount = recorder.records.count
         try saveCheckpoint(to: recorder, wallSeconds: wall)
+        if loop.separatesExpertData {
+            try buffer.save(to: recorder.directory.appendingPathComponent(ExpertTransitionsFile.fileName))
+        }
         let summary = RunSummary(recipe: recipe.name, seed: recipe.seed, records: recorder.records,
                                  modelFits: position.modelFits, wallSeconds: wall)
         try recorder.finish(summary: summary, title: recipe.name)
@@ -227,7 +251,11 @@ public final class MBRLLoop {
             // MARK: Store and improve
             if stores {
                 let transition = Transition(observation: observation, action: action, step: step)
-                if phase == .exploration || loop.aggregateData { try buffer.append(transition) }
+                if phase == .exploration {
+                    try buffer.append(transition)
+                } else if loop.aggregateData {
+                    if loop.separatesExpertData { try learnerBuffer.append(transition) } else { try buffer.append(transition) }
+                }
                 position.totalSteps += 1
                 if let handle = components.optimizer {
                     let improveStart = DispatchTime.now().uptimeNanoseconds
@@ -334,16 +362,24 @@ public final class MBRLLoop {
     /// and returns the fit's metrics (`modelFitEpochs`) with the optimizer's.
     func fitModel() throws -> [String: Double] {
         guard var trainable = components.model as? any TrainableDynamicsModel else { return [:] }
-        guard !buffer.isEmpty else {
+        guard !buffer.isEmpty || !learnerBuffer.isEmpty else {
             throw RecipeError(path: "loop.explorationEpisodes", message: "the model has no data to fit; collect data first (explorationEpisodes or explorationSteps)")
         }
-        let report = try trainable.train(on: buffer, generator: &streams.training)
+        var sourceMetrics: [String: Double] = [:]
+        let report: ModelTrainingReport
+        if recipe.loop.separatesExpertData {
+            let data = try modelTrainingSet()
+            sourceMetrics = ["modelFitExpertRows": Double(data.firstRows), "modelFitLearnerRows": Double(data.secondRows)]
+            report = try trainable.train(on: data.buffer, generator: &streams.training)
+        } else {
+            report = try trainable.train(on: buffer, generator: &streams.training)
+        }
         components.model = trainable
         position.modelFits += 1
         position.lastFitStep = position.totalSteps
         position.lastReport = report
         try modelDidChange()
-        var fitMetrics = ["modelFitEpochs": Double(report.epochs)]
+        var fitMetrics = ["modelFitEpochs": Double(report.epochs)].merging(sourceMetrics) { _, new in new }
         if let latent = trainable as? any LatentDynamicsModel {
             try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
                                             to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
@@ -354,6 +390,14 @@ public final class MBRLLoop {
             fitMetrics.merge(optimizerMetrics) { _, new in new }
         }
         return fitMetrics
+    }
+
+    /// The training set of the next fit with `"expert-and-learner"`: as many rows as both sources
+    /// hold, `loop.expertFraction` of them from the expert data and the rest from the learner's
+    /// (expert data alone before the first training episode). Draws from `streams.training`.
+    func modelTrainingSet() throws -> TwoSourceDataset.TrainingSet {
+        let data = try TwoSourceDataset(first: buffer, second: learnerBuffer, firstFraction: Float(recipe.loop.expertFraction))
+        return try data.trainingSet(generator: &streams.training)
     }
 
     /// Hands the current model to every agent (planners rebuild their planning model).

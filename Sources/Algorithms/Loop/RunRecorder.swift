@@ -132,6 +132,12 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var meanReturnLastFive: Double?
     public var wallSeconds: Double
     public var meanPlanningSecondsPerAction: Double
+    /// The evaluated iteration with the best mean evaluation return (its model is in
+    /// `best-model.mbrl` with `loop.keepBestModel`); nil without evaluation episodes.
+    public var bestEvaluation: BestIteration?
+    /// The last evaluated iteration (the result after all the run's steps); nil without
+    /// evaluation episodes.
+    public var finalEvaluation: BestIteration?
 
     init(recipe: String, seed: UInt64, records: [EpisodeRecord], modelFits: Int, wallSeconds: Double) {
         self.recipe = recipe
@@ -148,5 +154,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         self.wallSeconds = wallSeconds
         let planned = training.filter { $0.planningSecondsPerAction > 0 }
         meanPlanningSecondsPerAction = planned.isEmpty ? 0 : planned.map(\.planningSecondsPerAction).reduce(0, +) / Double(planned.count)
+        bestEvaluation = BestIteration.select(from: records)
+        finalEvaluation = BestIteration.evaluations(in: records).last
     }
 }
