@@ -19,6 +19,17 @@ extension GuidedPolicySearch {
         case global
     }
 
+    /// What regularises the per-step dynamics regression.
+    public enum DynamicsPrior: String, Codable, Sendable, Equatable, CaseIterable {
+        /// A normal-inverse-Wishart prior from a Gaussian mixture over the samples (gps
+        /// `DynamicsPriorGMM`; `GaussianMixturePrior`).
+        case gaussianMixture = "gmm"
+        /// The recipe's learned model, a `DifferentiableDynamicsModel`, linearised at each step's
+        /// mean state and action (`ModelDynamicsPrior`); the Gaussian-mixture prior stands in
+        /// until the loop has fitted the model once.
+        case model
+    }
+
     /// `"gps"`'s recipe keys; every key is optional.
     ///
     /// ```json
@@ -66,6 +77,10 @@ extension GuidedPolicySearch {
         /// The normal-inverse-Wishart prior's strength (gps `strength`, default 1); 0 fits each
         /// step's dynamics by plain regression.
         public var priorStrength = 1.0
+        /// `gmm` (default) or `model`: the recipe's model's Jacobians as the dynamics prior, with
+        /// `priorStrength` pseudo-observations (needs a neural `"model"` the loop refits, for
+        /// example every `horizon * conditions * samplesPerCondition` steps with `loop.trainEvery`).
+        public var dynamicsPrior = DynamicsPrior.gaussianMixture
         /// Trajectories the prior's mixture keeps (gps `max_samples`, 20).
         public var priorMaximumSamples = 20
         /// Most mixture clusters (gps box2d arm `max_clusters`, 20).
@@ -105,7 +120,8 @@ extension GuidedPolicySearch {
             "actionCostWeight": "cost = -reward(x, u, x) + actionCostWeight / 2 * |u|^2",
             "costHessianStep": "finite-difference step of the cost Hessian",
             "dynamicsRegularization": "added to the [x, u] block of each step's dynamics covariance",
-            "priorStrength": "strength of the Gaussian-mixture normal-inverse-Wishart dynamics prior (0: none)",
+            "priorStrength": "strength of the dynamics prior in pseudo-observations (0: plain regression)",
+            "dynamicsPrior": "gmm (Gaussian-mixture normal-inverse-Wishart prior) or model (the recipe's differentiable model linearised at each step's mean state and action)",
             "priorMaximumSamples": "trajectories the dynamics prior keeps",
             "priorMaximumClusters": "most clusters of the dynamics prior",
             "priorMinimumSamplesPerCluster": "rows per cluster when choosing the prior's cluster count",
@@ -119,7 +135,7 @@ extension GuidedPolicySearch {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case algorithm, conditions, samplesPerCondition, horizon, klStep, minimumStepMultiplier, maximumStepMultiplier
-            case stepMultiplierPerCondition, initialVariance, initialGains, initialOffsets, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength
+            case stepMultiplierPerCondition, initialVariance, initialGains, initialOffsets, initialEta, actionCostWeight, costHessianStep, dynamicsRegularization, priorStrength, dynamicsPrior
             case priorMaximumSamples, priorMaximumClusters, priorMinimumSamplesPerCluster, samplePolicy, policy
             case policyUpdates, policyBatchSize, policyLearningRate, minimumPolicyVariance
         }
@@ -149,6 +165,7 @@ extension GuidedPolicySearch {
             costHessianStep = try container.decode(Double.self, forKey: .costHessianStep, default: d.costHessianStep, in: 1e-8...1)
             dynamicsRegularization = try container.decode(Double.self, forKey: .dynamicsRegularization, default: d.dynamicsRegularization, in: 0...large)
             priorStrength = try container.decode(Double.self, forKey: .priorStrength, default: d.priorStrength, in: 0...large)
+            dynamicsPrior = try container.decode(DynamicsPrior.self, forKey: .dynamicsPrior, default: d.dynamicsPrior)
             priorMaximumSamples = try container.decode(Int.self, forKey: .priorMaximumSamples, default: d.priorMaximumSamples, in: 2...100_000)
             priorMaximumClusters = try container.decode(Int.self, forKey: .priorMaximumClusters, default: d.priorMaximumClusters, in: 2...1_000)
             priorMinimumSamplesPerCluster = try container.decode(Int.self, forKey: .priorMinimumSamplesPerCluster,

@@ -5,8 +5,12 @@ extension GuidedPolicySearch: PolicyOptimizer {
     public var name: String { "gps" }
 
     /// The environment's reward gradients (the cost expansion) and `Box` actions; no model (GPS
-    /// fits its own local linear models).
-    public var requirements: PolicyOptimizerRequirements { [.rewardGradients, .continuousActions] }
+    /// fits its own local linear models), except with `"dynamicsPrior": "model"`, which needs a
+    /// differentiable one.
+    public var requirements: PolicyOptimizerRequirements {
+        config.dynamicsPrior == .model ? [.rewardGradients, .continuousActions, .model, .differentiableModel]
+            : [.rewardGradients, .continuousActions]
+    }
 
     /// Records the step in the episode's sample; after the last sample of an iteration, runs the
     /// iteration and returns its metrics (see the type's summary).

@@ -15,7 +15,10 @@ import Planners
 ///
 /// 1. Dynamics: per condition, the Gaussian-mixture prior is updated with the samples'
 ///    `[x_t, u_t, x_{t+1}]` rows and the per-step linear-Gaussian dynamics fitted
-///    (`LinearGaussianDynamics`, gps `DynamicsLRPrior`).
+///    (`LinearGaussianDynamics`, gps `DynamicsLRPrior`). With `"dynamicsPrior": "model"` and a
+///    fitted model, the prior is instead the model linearised at each step's mean state and
+///    action (`ModelDynamicsPrior`; metric `dynamicsModelPrior` 1, or 0 while the mixture
+///    stands in before the loop's first model fit).
 /// 2. Cost: the cost `-reward(x, u, x) + w/2 |u|^2` (the environment's differentiable reward
 ///    evaluated with the state as both observation and next observation, plus an action
 ///    penalty) is expanded to second order around every sample (gradient from the reward's
@@ -182,6 +185,8 @@ public struct GuidedPolicySearch: Sendable {
         var metrics: [String: Double] = ["gpsIteration": Double(iteration + 1)]
 
         // MARK: Dynamics and cost
+        let modelForPrior = try priorModel(context: context)
+        if config.dynamicsPrior == .model { metrics["dynamicsModelPrior"] = modelForPrior == nil ? 0 : 1 }
         var current: [ConditionRecord] = []
         for condition in 0..<conditionCount {
             let observations = samples[condition].map(\.observations), actions = samples[condition].map(\.actions)
@@ -191,9 +196,16 @@ public struct GuidedPolicySearch: Sendable {
                 }
                 state.priors[condition].update(rows: rows, generator: &generator)
             }
-            let dynamics = try LinearGaussianDynamics.fit(observations: observations, actions: actions,
+            let dynamics: LinearGaussianDynamics
+            if let model = modelForPrior {
+                let prior = try ModelDynamicsPrior.linearize(model: model, observations: observations, actions: actions)
+                dynamics = try LinearGaussianDynamics.fit(observations: observations, actions: actions, modelPrior: prior,
+                                                          strength: config.priorStrength, regularization: config.dynamicsRegularization)
+            } else {
+                dynamics = try LinearGaussianDynamics.fit(observations: observations, actions: actions,
                                                           prior: config.priorStrength > 0 ? state.priors[condition] : nil,
                                                           regularization: config.dynamicsRegularization)
+            }
             let expansion = GuidedPolicySearchCost(rewardFunction: reward, actionCostWeight: config.actionCostWeight,
                                                    hessianStep: config.costHessianStep)
             let (cost, values) = expansion.expand(observations: observations, actions: actions)
@@ -256,6 +268,21 @@ public struct GuidedPolicySearch: Sendable {
         state.samples = Array(repeating: [], count: conditionCount)
         state.iteration += 1
         return metrics
+    }
+
+    /// With `"dynamicsPrior": "model"`, the loop's model once it has been fitted (or at once when
+    /// it is not trained in the loop); nil with `"gmm"` or before the first fit, when the
+    /// Gaussian-mixture prior stands in.
+    func priorModel(context: PolicyOptimizerContext) throws -> (any DifferentiableDynamicsModel)? {
+        guard config.dynamicsPrior == .model else { return nil }
+        guard let model = context.model else {
+            throw MBRLError.incompatible("\"dynamicsPrior\": \"model\" needs the recipe's \"model\" (a neural model, for example {\"type\": \"deterministic-ensemble\"}); name one or set \"dynamicsPrior\": \"gmm\"")
+        }
+        guard let differentiable = model as? any DifferentiableDynamicsModel else {
+            throw MBRLError.incompatible("\"dynamicsPrior\": \"model\" needs a model with Jacobians (a DifferentiableDynamicsModel such as \"deterministic-ensemble\" or \"gaussian-ensemble\"); \(type(of: model)) has none; change the model or set \"dynamicsPrior\": \"gmm\"")
+        }
+        if model is any TrainableDynamicsModel && context.modelFits == 0 { return nil }
+        return differentiable
     }
 
     /// `"costCondition0"` and so on.
