@@ -135,8 +135,11 @@ struct LoopComponents {
                       hasPlanner: Bool = false) throws {
         let requirements = optimizer.requirements
         let modelName = model.map { "the model \"\(modelName ?? "\(type(of: $0))")\"" } ?? "no model"
+        // Why a model is asked for, when the optimizer needs one only for a chosen setting.
+        let reason = (optimizer as? GuidedPolicySearch)?.config.dynamicsPrior == .model
+            ? " for \"dynamicsPrior\": \"model\" (or set \"dynamicsPrior\": \"gmm\", which needs none)" : ""
         func refuse(_ what: String) -> RecipeError {
-            RecipeError(path: "policyOptimizer", message: "policy optimizer \"\(optimizer.name)\" needs \(what), but the recipe gives \(modelName) on \(environment.id)")
+            RecipeError(path: "policyOptimizer", message: "policy optimizer \"\(optimizer.name)\" needs \(what)\(reason), but the recipe gives \(modelName) on \(environment.id)")
         }
         if requirements.contains(.model) && model == nil { throw refuse("a model (name one under \"model\")") }
         if requirements.contains(.ensembleModel), !(model is any EnsembleDynamicsModel) || (model as? any EnsembleDynamicsModel)?.memberCount ?? 0 < 2 {
