@@ -203,7 +203,6 @@ extension LoopTests {
         let reference = try MBRLLoop(recipe: uninterrupted, registry: makeTestRegistry()).run()
         var failing = try dagger.recipe(directory: interrupted, loop: loop)
         failing.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 16, "horizon": 4, "failAfterPlans": 100}"#)
-        TestShootingPlanner.plansMade = 0
         #expect(throws: MBRLError.self) { _ = try MBRLLoop(recipe: failing, registry: makeTestRegistry()).run() }
         var resumed = try Recipe.load(from: interrupted.appendingPathComponent("recipe.json"), overrides: ["planner.failAfterPlans=0"])
         resumed.output.directory = interrupted.path

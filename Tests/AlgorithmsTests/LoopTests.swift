@@ -49,7 +49,6 @@ import Testing
         // The same run, failing in the middle of its third training episode (after 2.5 x 200 plans).
         var failing = try pendulumRecipe(directory: interrupted)
         failing.planner = try JSONValue(parsing: #"{"type": "test-shooting", "candidates": 32, "horizon": 5, "failAfterPlans": 500}"#)
-        TestShootingPlanner.plansMade = 0
         #expect(throws: MBRLError.self) { _ = try MBRLLoop(recipe: failing, registry: makeTestRegistry()).run() }
         let partial = try String(contentsOf: interrupted.appendingPathComponent("metrics.csv"), encoding: .utf8)
         #expect(partial.split(separator: "\n").count == 4)  // header, exploration, 2 training episodes

@@ -69,7 +69,9 @@ struct LeastSquaresModel: TrainableDynamicsModel {
 }
 
 /// Random shooting for tests: `candidates` uniform sequences, best by expected return. When
-/// `failAfterPlans` is set it throws after that many plans in the process (to test resume).
+/// `failAfterPlans` is set it throws after that many plans by this planner and its copies (the
+/// loop's agents hold copies of one built planner), to test resume. The count lives in a shared
+/// reference made when the planner is built, so tests running in parallel do not disturb it.
 struct TestShootingPlanner: Planner {
     struct Config: DocumentedConfig, Equatable {
         var candidates = 64
@@ -89,15 +91,20 @@ struct TestShootingPlanner: Planner {
         }
     }
 
-    nonisolated(unsafe) static var plansMade = 0
+    /// Plans made by one built planner and all its copies.
+    final class PlanCount: @unchecked Sendable {
+        var value = 0
+    }
+
     let config: Config
     let actionSpace: Space
     var name: String { "test-shooting" }
+    let plansMade = PlanCount()
     var requirements: PlanningCapabilities { [.sequenceScoring] }
 
     mutating func plan(from observation: [Float], model: any PlanningModel, generator: inout RandomGenerator) throws -> Plan {
-        TestShootingPlanner.plansMade += 1
-        if config.failAfterPlans > 0 && TestShootingPlanner.plansMade > config.failAfterPlans {
+        plansMade.value += 1
+        if config.failAfterPlans > 0 && plansMade.value > config.failAfterPlans {
             throw MBRLError.environmentFailure("planned failure after \(config.failAfterPlans) plans")
         }
         guard let evaluator = model as? any TrajectoryEvaluator, let box = actionSpace.box else {
