@@ -10,7 +10,9 @@ enum EvalCommand {
 
         Loads the run in DIR (its recipe.json and the model or the policy optimizer's state in
         checkpoint.mbrl) and plays N evaluation episodes (default 5), acting with the recipe's
-        evaluation agent (the planner or the policy) without exploration; prints one line per episode and the mean return.
+        evaluation agent (the planner or the policy) without exploration; prints one line per episode,
+        the mean return, and how many episodes ended in a terminal state rather than at the time limit
+        (the success rate of a task that ends at its goal, the failure rate of one that ends in a fall).
 
           --model best        plan with the model of the best iteration (best-model.mbrl, kept by
                               runs with loop.keepBestModel) instead of the last one
@@ -60,5 +62,9 @@ enum EvalCommand {
             print("environment parameters (mean over episodes): \(means.joined(separator: ", "))")
         }
         print("mean return over \(records.count) episodes: \(String(format: "%.2f", mean)) (standard deviation \(String(format: "%.2f", deviation)))")
+        // Episodes that ended in a terminal state: the success rate of a reaching task whose
+        // episodes end at the goal, the failure rate of a balancing task.
+        let terminated = records.filter { ($0.metrics["terminated"] ?? 0) > 0.5 }.count
+        print("ended in a terminal state (not cut by a time limit): \(terminated) of \(records.count) episodes")
     }
 }
