@@ -112,16 +112,8 @@ public struct ModelLinearization<Model: DynamicsModel>: LinearizableModel {
     func dynamicsJacobians(observations: Matrix, actions: Matrix) throws -> (states: [DenseMatrix], actions: [DenseMatrix]) {
         let rows = observations.rows, stateSize = observations.columns, actionSize = actions.columns
         if let differentiable = model as? any DifferentiableDynamicsModel {
-            // Row r's point repeated stateSize times, pulled back with the identity.
-            let repeated = (0..<rows).flatMap { row in Array(repeating: row, count: stateSize) }
-            let (_, pullback) = try differentiable.predictWithPullback(observations: observations.gatherRows(repeated),
-                                                                      actions: actions.gatherRows(repeated))
-            var upstream = Matrix(rows: rows * stateSize, columns: stateSize)
-            for row in 0..<rows { for output in 0..<stateSize { upstream[row * stateSize + output, output] = 1 } }
-            let gradients = try pullback(upstream)
-            let states = (0..<rows).map { DenseMatrix(gradients.observations.rows($0 * stateSize ..< ($0 + 1) * stateSize)) }
-            let actionMatrices = (0..<rows).map { DenseMatrix(gradients.actions.rows($0 * stateSize ..< ($0 + 1) * stateSize)) }
-            return (states, actionMatrices)
+            let jacobians = try differentiable.predictionJacobians(observations: observations, actions: actions)
+            return (jacobians.states, jacobians.actions)
         }
         // Central differences, every perturbation of every row in one batch.
         let inputSize = stateSize + actionSize

@@ -31,7 +31,7 @@ enum LearnerBenchmark {
         members drawn per row among the elites (median of 3 steps).
 
         Timing: a monotonic clock; --warmup updates first (default 20), then as many updates as
-        take at least S seconds (default 2). Prints the CPU model (/proc/cpuinfo) with the figures.
+        take at least S seconds (default 2). Prints the processor (model, family, vector extension) with the figures.
 
         Threads: without --threads, measures on 1 thread and on all cores (each in a child
         process with MBRL_THREADS set, since the GEMM thread count is fixed per process); with
@@ -181,14 +181,6 @@ enum LearnerBenchmark {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The CPU model from /proc/cpuinfo ("unknown CPU" when it cannot be read).
-    static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            if let colon = line.firstIndex(of: ":") {
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return "unknown CPU"
-    }
+    /// The processor, as `MachinePeak` describes it (model, family, widest vector extension).
+    static func cpuModel() -> String { MachinePeak.processorDescription }
 }

@@ -6,9 +6,8 @@ import Planners
 /// `x_{t+1} ≈ F_t [x_t; u_t] + f_t`, with `F_t` the Jacobians of the model's mean prediction and
 /// `f_t = model(x_t, u_t) - F_t [x_t; u_t]`.
 ///
-/// The Jacobians come the way iLQR's `ModelLinearization` gets them from a
-/// `DifferentiableDynamicsModel`: one batched `predictWithPullback`, every step's point repeated
-/// once per output, pulled back with identity rows. Levine et al. (2016, "End-to-end training
+/// The Jacobians come from `DifferentiableDynamicsModel.predictionJacobians` (Planners), as iLQR's
+/// `ModelLinearization` gets them: one batched pullback. Levine et al. (2016, "End-to-end training
 /// of deep visuomotor policies", section 4.2 and appendix A.3) name a global model's
 /// linearisation as the alternative to the Gaussian-mixture prior; `LinearGaussianDynamics`
 /// turns this one into a normal-inverse-Wishart prior of the same form as gps's
@@ -45,29 +44,20 @@ public struct ModelDynamicsPrior: Sendable, Equatable {
         }
         let meanStates = (0..<steps).map { step in GaussianMixturePrior.mean(observations.map { $0[step] }) }
         let meanActions = (0..<steps).map { step in GaussianMixturePrior.mean(actions.map { $0[step] }) }
-        // Step t's point repeated stateSize times; row t * O + i pulls back output i.
-        var points = Matrix(rows: steps * stateSize, columns: stateSize)
-        var controls = Matrix(rows: steps * stateSize, columns: actionSize)
-        var upstream = Matrix(rows: steps * stateSize, columns: stateSize)
+        var points = Matrix(rows: steps, columns: stateSize), controls = Matrix(rows: steps, columns: actionSize)
         for step in 0..<steps {
-            let state = meanStates[step].map(Float.init), action = meanActions[step].map(Float.init)
-            for output in 0..<stateSize {
-                points.setRow(step * stateSize + output, to: state)
-                controls.setRow(step * stateSize + output, to: action)
-                upstream[step * stateSize + output, output] = 1
-            }
+            points.setRow(step, to: meanStates[step].map(Float.init))
+            controls.setRow(step, to: meanActions[step].map(Float.init))
         }
-        let (next, pullback) = try model.predictWithPullback(observations: points, actions: controls)
-        let gradients = try pullback(upstream)
+        let (next, stateJacobians, actionJacobians) = try model.predictionJacobians(observations: points, actions: controls)
         var transitions: [DenseMatrix] = [], offsets: [[Double]] = []
         for step in 0..<steps {
             var transition = DenseMatrix(rows: stateSize, columns: stateSize + actionSize)
             for output in 0..<stateSize {
-                let row = step * stateSize + output
-                for column in 0..<stateSize { transition[output, column] = Double(gradients.observations[row, column]) }
-                for column in 0..<actionSize { transition[output, stateSize + column] = Double(gradients.actions[row, column]) }
+                for column in 0..<stateSize { transition[output, column] = stateJacobians[step][output, column] }
+                for column in 0..<actionSize { transition[output, stateSize + column] = actionJacobians[step][output, column] }
             }
-            let prediction = next.row(step * stateSize).map(Double.init)
+            let prediction = next.row(step).map(Double.init)
             let offset = zip(prediction, transition * (meanStates[step] + meanActions[step])).map(-)
             guard transition.values.allSatisfy(\.isFinite), offset.allSatisfy(\.isFinite) else {
                 throw MBRLError.nonFinite("the model's linearisation at time step \(step) is not finite; check the model's fit")
