@@ -31,11 +31,14 @@ import Testing
         """
     }
 
-    @Test(arguments: [contrastive, latent])
-    func bothModelsPlanTowardTheGoalImage(model: String) throws {
+    static let oneStepPlanners = [#"{"type": "random-shooting", "horizon": 1, "sequenceCount": 50}"#,
+                                  #"{"type": "cem", "horizon": 1, "populationSize": 20, "iterations": 2}"#]
+
+    @Test(arguments: [contrastive, latent], oneStepPlanners)
+    func bothModelsPlanTowardTheGoalImage(model: String, planner: String) throws {
         let directory = temporaryDirectory("goal-image-loop")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let recipe = try Recipe(json: try JSONValue(parsing: Self.recipe(directory: directory, model: model)))
+        let recipe = try Recipe(json: try JSONValue(parsing: Self.recipe(directory: directory, model: model, planner: planner)))
         let summary = try MBRLLoop(recipe: recipe, registry: Self.registry()).run()
         #expect(summary.modelFits >= 1 && summary.totalSteps <= 150)
         let metrics = try String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)
