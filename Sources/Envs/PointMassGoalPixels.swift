@@ -45,18 +45,19 @@ public struct PointMassGoalPixels: Environment, GoalImageEnvironment, Sendable {
     public let goalHeight: Int
     /// The radius of the agent's disc in world units (the square `[-1, 1]^2` fills the image).
     public static let agentRadius = 0.3
-    /// The identifier, `"PointMassGoalPixels-v0"`.
-    public let id = "PointMassGoalPixels-v0"
+    /// The identifier, `"PointMassGoalPixels-v0"` unless set.
+    public let id: String
     /// The current observation.
     public private(set) var observation: [Float]
 
     /// The task with `frameCount` stacked `width x height` frames, a goal image of
     /// `goalWidth x goalHeight` (by default the frames' size), and each action held for
-    /// `actionRepeat` physics steps.
+    /// `actionRepeat` physics steps, called `id` (the catalog's `PointMassGoalPixelsOneFrame-v0`
+    /// is `frameCount: 1`).
     ///
     /// - Throws: `MBRLError.invalidArgument` when a size or the repeat is not positive.
     public init(width: Int = 32, height: Int = 32, frameCount: Int = 2, goalWidth: Int? = nil, goalHeight: Int? = nil,
-                actionRepeat: Int = 4) throws {
+                actionRepeat: Int = 4, id: String = "PointMassGoalPixels-v0") throws {
         let goalWidth = goalWidth ?? width, goalHeight = goalHeight ?? height
         guard width > 0, height > 0, frameCount > 0, goalWidth > 0, goalHeight > 0, actionRepeat > 0 else {
             throw MBRLError.invalidArgument(
@@ -71,6 +72,7 @@ public struct PointMassGoalPixels: Environment, GoalImageEnvironment, Sendable {
         self.goalWidth = goalWidth
         self.goalHeight = goalHeight
         self.actionRepeat = actionRepeat
+        self.id = id
         observation = [Float](repeating: 0, count: frameCount * width * height + goalWidth * goalHeight)
     }
 

@@ -16,6 +16,10 @@ import Testing
         #expect(Array(step.observation[0..<1024]) == Array(first[1024..<2048]))       // the old newest frame moved back
         #expect(layout.goalImage(of: step.observation) == layout.goalImage(of: first))  // the goal stays
         #expect(layout.goalObservation(from: first) == Array(repeating: layout.goalImage(of: first), count: 3).flatMap { $0 })
+        // The one-frame variant shows the same episode's newest frame and goal.
+        var oneFrame = try #require(try EnvironmentCatalog.make("PointMassGoalPixelsOneFrame-v0", seed: 0) as? any GoalImageEnvironment)
+        #expect(oneFrame.goalImageLayout == GoalImageLayout(frameSize: 1024, frameCount: 1, goalImageSize: 1024))
+        #expect(try oneFrame.reset(seed: 4) == Array(first[1024...]))
     }
 
     @Test func goalsAreNewEachEpisodeAndSeeded() throws {
