@@ -76,6 +76,14 @@ public enum EnvironmentCatalog {
                      "the pendulum seen as two stacked 32 x 32 grayscale frames") { seed in
             try PixelObservation(Pendulum(seed: seed), frameCount: 2)
         },
+        .timeLimited("PointMassGoalPixels-v0", maxEpisodeSteps: PointMassGoalPixels.maxEpisodeSteps,
+                     "the point mass reaching a new goal every episode, given as an image: two 32 x 32 frames, then the goal image; each action held for 4 physics steps") { _ in
+            try PointMassGoalPixels()
+        },
+        .timeLimited("PointMassGoalPixelsOneFrame-v0", maxEpisodeSteps: PointMassGoalPixels.maxEpisodeSteps,
+                     "PointMassGoalPixels-v0 with one 32 x 32 frame before the goal image") { _ in
+            try PointMassGoalPixels(frameCount: 1, id: "PointMassGoalPixelsOneFrame-v0")
+        },
     ]
 
     /// The ids of every environment, sorted.

@@ -5,6 +5,8 @@ import MBRLCore
 /// `"gaussian-mlp"` and `"deterministic-mlp"` (single networks). All take `DynamicsModelConfig`'s
 /// keys; sizes come from the environment. `"latent"` is `LatentModel` (encoder, latent dynamics,
 /// decoder and reward head learned from raw observations such as pixels; `LatentModelConfig`).
+/// `"contrastive"` is `ContrastiveForwardModel` (encoder and latent forward model trained with
+/// InfoNCE, no decoder; `ContrastiveModelConfig`), planned with toward a goal image.
 public func registerModels(in registry: ComponentRegistry) {
     let variants: [(name: String, summary: String, presets: [String: JSONValue])] = [
         ("gaussian-ensemble", "probabilistic ensemble (PETS): Gaussian members, bootstrap data, elites",
@@ -25,5 +27,9 @@ public func registerModels(in registry: ComponentRegistry) {
     registry.models.register("latent", summary: "latent model from pixels: encoder, latent dynamics, decoder, reward head (planning.reward \"learned\")",
                              config: LatentModelConfig.self) { config, context in
         try LatentModel(config: config, context: context)
+    }
+    registry.models.register("contrastive", summary: "contrastive forward model from pixels: encoder and latent forward model trained with InfoNCE, no decoder (planning.reward \"goal-image\")",
+                             config: ContrastiveModelConfig.self) { config, context in
+        try ContrastiveForwardModel(config: config, context: context)
     }
 }

@@ -24,6 +24,8 @@ public struct PlannerAgent: Agent {
     let rewardFunction: (any RewardFunction)?
     let terminationFunction: (any TerminationFunction)?
     let planning: PlanningConfig
+    /// The observations' goal-image layout, for `"planning": {"reward": "goal-image"}`.
+    let goalImage: GoalImageLayout?
     /// Steps between replans (1: MPC).
     public let replanEvery: Int
     var historyLength: Int
@@ -38,18 +40,22 @@ public struct PlannerAgent: Agent {
     ///
     /// - Throws: `RecipeError` when the planner cannot work with the model (for example iLQR
     ///   without a known reward function) or `planning` names an unknown propagation.
+    /// - Parameter goalImage: where the goal image lies in the observations, for planning toward
+    ///   it (`planning.reward` `"goal-image"`); nil otherwise.
     public init(planner: any Planner, model: any DynamicsModel, actionSpace: Space, rewardFunction: (any RewardFunction)?,
-                terminationFunction: (any TerminationFunction)?, planning: PlanningConfig, replanEvery: Int) throws {
+                terminationFunction: (any TerminationFunction)?, planning: PlanningConfig, replanEvery: Int,
+                goalImage: GoalImageLayout? = nil) throws {
         self.planner = planner
         self.actionSpace = actionSpace
         self.rewardFunction = rewardFunction
         self.terminationFunction = terminationFunction
         self.planning = planning
+        self.goalImage = goalImage
         self.replanEvery = max(1, replanEvery)
         historyLength = (model as? LatentModel)?.historyLength ?? 1
         planningModel = try PlanningModelFactory.make(model: model, planner: planner, actionSpace: actionSpace,
                                                       rewardFunction: rewardFunction, terminationFunction: terminationFunction,
-                                                      planning: planning)
+                                                      planning: planning, goalImage: goalImage)
         do {
             try planner.checkCompatibility(with: planningModel)
         } catch {
@@ -99,7 +105,7 @@ public struct PlannerAgent: Agent {
     public mutating func modelDidChange(_ model: any DynamicsModel) throws {
         planningModel = try PlanningModelFactory.make(model: model, planner: planner, actionSpace: actionSpace,
                                                       rewardFunction: rewardFunction, terminationFunction: terminationFunction,
-                                                      planning: planning)
+                                                      planning: planning, goalImage: goalImage)
         plan = nil
     }
 }

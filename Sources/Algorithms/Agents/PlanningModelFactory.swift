@@ -4,11 +4,12 @@ import Planners
 
 /// Builds what a planner plans with from a dynamics model: a tree-search simulator for planners
 /// that step discrete actions, a linearization for iLQR, otherwise the particle-based sequence
-/// scorer (in the latent space, with the learned reward, for a latent model).
+/// scorer (in the latent space, with the learned reward, for a latent model; toward the goal
+/// image's encoding with `planning.reward` `"goal-image"`).
 enum PlanningModelFactory {
     static func make(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
                      rewardFunction: (any RewardFunction)?, terminationFunction: (any TerminationFunction)?,
-                     planning: PlanningConfig) throws -> any PlanningModel {
+                     planning: PlanningConfig, goalImage: GoalImageLayout? = nil) throws -> any PlanningModel {
         func propagation() throws -> PropagationMode {
             guard let mode = PropagationMode(rawValue: planning.propagation)
                 ?? (try? JSONValue.string(planning.propagation).decode(PropagationMode.self)) else {
@@ -16,6 +17,10 @@ enum PlanningModelFactory {
                                   message: "unknown propagation \"\(planning.propagation)\"; valid: random-model, fixed-model, expectation")
             }
             return mode
+        }
+        if planning.reward == "goal-image" {
+            return try goalImagePlanningModel(model: model, planner: planner, actionSpace: actionSpace, planning: planning,
+                                              goalImage: goalImage)
         }
         if let latent = model as? any LatentDynamicsModel {
             guard rewardFunction == nil else {
@@ -44,5 +49,33 @@ enum PlanningModelFactory {
                                                       discount: planning.discount))
         }
         return try open(model)
+    }
+
+    /// The goal-image scorer (`GoalImagePlanningModel`) for a latent model, with the model's own
+    /// similarity (a contrastive model's) or the negative squared distance.
+    static func goalImagePlanningModel(model: any DynamicsModel, planner: any Planner, actionSpace: Space,
+                                       planning: PlanningConfig, goalImage: GoalImageLayout?) throws -> any PlanningModel {
+        guard let latent = model as? any LatentDynamicsModel else {
+            throw RecipeError(path: "model", message: "\"goal-image\" planning encodes images; use a latent model (\"contrastive\" or \"latent\")")
+        }
+        guard let goalImage else {
+            throw RecipeError(path: "planning.reward", message: "\"goal-image\" plans toward the goal image at the end of each observation, but the environment shows none; use a goal-image environment such as PointMassGoalPixels-v0")
+        }
+        guard planner.requirements.isSubset(of: [.sequenceScoring]) else {
+            throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); goal-image planning offers scoring action sequences (use random-shooting or cem, with horizon 1 for one-step MPC)")
+        }
+        if let history = (latent as? LatentModel)?.historyLength, history > 1 {
+            throw RecipeError(path: "model.historyLength", message: "goal-image planning passes the model one observation, which already stacks \(goalImage.frameCount) frames; set historyLength to 1")
+        }
+        let similarity = (latent as? ContrastiveForwardModel)?.similarity ?? .negativeSquaredDistance
+        func open<M: LatentDynamicsModel>(_ model: M) throws -> any PlanningModel {
+            try GoalImagePlanningModel(model: model, actionSpace: actionSpace, goalImage: goalImage, similarity: similarity,
+                                       discount: planning.discount)
+        }
+        do {
+            return try open(latent)
+        } catch let error as MBRLError {
+            throw RecipeError(path: "environment", message: "\(error)")
+        }
     }
 }

@@ -55,7 +55,8 @@ struct LoopAgents {
             }
             return try PlannerAgent(planner: planner, model: model, actionSpace: environment.actionSpace,
                                     rewardFunction: rewardFunction, terminationFunction: terminationFunction,
-                                    planning: recipe.planning, replanEvery: recipe.loop.replanEvery)
+                                    planning: recipe.planning, replanEvery: recipe.loop.replanEvery,
+                                    goalImage: (environment as? any GoalImageEnvironment)?.goalImageLayout)
         case .policy:
             guard let optimizer else {
                 throw RecipeError(path: path, message: "\"policy\" acts with the policy optimizer's policy, but the recipe names no \"policyOptimizer\"")

@@ -37,7 +37,8 @@ struct LoopComponents {
             let (built, resolved) = try registry.models.build(
                 recipe.model,
                 context: .init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace,
-                               seed: modelSeedGenerator.next()),
+                               seed: modelSeedGenerator.next(),
+                               goalImage: (environment as? any GoalImageEnvironment)?.goalImageLayout),
                 path: "model")
             // A latent model predicts latent states but takes the environment's raw observations.
             let modelObservationSize = (built as? any LatentDynamicsModel)?.rawObservationSize ?? built.observationSize
@@ -53,11 +54,24 @@ struct LoopComponents {
         // A termination rule known without the reward (MuJoCo tasks through the bridge).
         let knownTermination = knownReward?.terminationFunction
             ?? (environment as? any KnownTerminationEnvironment)?.knownTerminationFunction
-        if (recipe.planner != nil || recipe.policyOptimizer != nil) && recipe.planning.reward == "learned" {
+        if recipe.planning.reward == "goal-image" {
+            // Planned toward the goal image in the model's latent space; no reward is imagined.
+            guard environment is any GoalImageEnvironment else {
+                throw RecipeError(path: "planning.reward", message: "\"goal-image\" plans toward the goal image at the end of each observation, but \(environment.id) shows none; use a goal-image environment such as PointMassGoalPixels-v0")
+            }
+            guard model is any LatentDynamicsModel else {
+                throw RecipeError(path: "model", message: "\"goal-image\" planning encodes images; use a latent model (\"contrastive\" or \"latent\")")
+            }
+            rewardFunction = nil
+            terminationFunction = nil
+        } else if (recipe.planner != nil || recipe.policyOptimizer != nil) && recipe.planning.reward == "learned" {
             // Imagined steps scored by the model's reward head; terminations by its termination
             // head when it has one, otherwise by the known rule (mbrl-lib's MBPO and PETS on
             // tasks whose reward is learned). A latent model's states are not observations, so
             // no known rule applies to them.
+            if let latent = model as? any LatentDynamicsModel, !latent.hasDecoder, !latent.predictsRewards {
+                throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head, and this latent model has neither a reward head nor a decoder (a contrastive model); plan toward a goal image with \"goal-image\", or use a \"latent\" model")
+            }
             guard model?.predictsRewards == true else {
                 throw RecipeError(path: "planning.reward", message: "\"learned\" needs a model with a reward head (enable learnedReward in the model's config)")
             }

@@ -223,7 +223,9 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     /// `"environment"` (the environment's known reward function) or `"learned"` (the model's
     /// reward head; terminations then come from the model's termination head when it has one,
     /// otherwise from the environment's known termination rule, for example the MuJoCo tasks'
-    /// rules in `GymnasiumTerminationFunctions`).
+    /// rules in `GymnasiumTerminationFunctions`), or `"goal-image"` (planners score a sequence
+    /// by the latent similarity of its predicted states to the goal image's encoding, on an
+    /// environment whose observations end with a goal image; `GoalImagePlanningModel`).
     public var reward = "environment"
     /// Discount of later rewards within the horizon.
     public var discount: Float = 1
@@ -234,7 +236,7 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
     public static let keyDescriptions = [
         "particleCount": "particles per candidate action sequence",
         "propagation": "random-model (TS1), fixed-model (TS-infinity) or expectation",
-        "reward": "reward of imagined steps (planners and policy optimizers): environment (the known reward function) or learned (the model's reward head)",
+        "reward": "reward of imagined steps (planners and policy optimizers): environment (the known reward function), learned (the model's reward head) or goal-image (latent similarity to the observation's goal image)",
         "discount": "discount of later rewards within the planning horizon",
     ]
 
@@ -247,9 +249,9 @@ public struct PlanningConfig: DocumentedConfig, Equatable {
         propagation = try container.decode(String.self, forKey: .propagation, default: "random-model")
         reward = try container.decode(String.self, forKey: .reward, default: "environment")
         discount = try container.decode(Float.self, forKey: .discount, default: 1, in: 0.000_001...1)
-        guard ["environment", "learned"].contains(reward) else {
+        guard ["environment", "learned", "goal-image"].contains(reward) else {
             throw DecodingError.dataCorruptedError(forKey: .reward, in: container,
-                                                   debugDescription: "reward must be \"environment\" or \"learned\", got \"\(reward)\"")
+                                                   debugDescription: "reward must be \"environment\", \"learned\" or \"goal-image\", got \"\(reward)\"")
         }
     }
 }

@@ -380,7 +380,7 @@ public final class MBRLLoop {
         position.lastReport = report
         try modelDidChange()
         var fitMetrics = ["modelFitEpochs": Double(report.epochs)].merging(sourceMetrics) { _, new in new }
-        if let latent = trainable as? any LatentDynamicsModel {
+        if let latent = trainable as? any LatentDynamicsModel, latent.hasDecoder {
             try ReconstructionGallery.write(model: latent, buffer: buffer, title: "\(recipe.name): model fit \(position.modelFits)",
                                             to: recipe.runDirectory.appendingPathComponent(ReconstructionGallery.fileName))
         }

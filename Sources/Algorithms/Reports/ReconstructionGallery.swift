@@ -41,6 +41,9 @@ public enum ReconstructionGallery {
     /// stochastic prediction, and the caller's generators are untouched.
     public static func windows(model: any LatentDynamicsModel, buffer: ReplayBuffer, windowLength: Int = 10,
                                windowCount: Int = 3) throws -> [Window] {
+        guard model.hasDecoder else {
+            throw MBRLError.incompatible("the gallery shows reconstructions, but this latent model has no decoder (a contrastive model); use a \"latent\" model")
+        }
         guard buffer.observationSize == model.rawObservationSize else {
             throw MBRLError.shapeMismatch("the buffer holds observations of \(buffer.observationSize) entries; the model takes \(model.rawObservationSize)")
         }

@@ -17,4 +17,12 @@ public protocol LatentDynamicsModel: DynamicsModel {
 
     /// Decodes latent states `[B, latent]` to raw observations `[B, raw]` (the mean).
     func decode(latents: Matrix) throws -> Matrix
+
+    /// Whether `decode` works: false for models trained without reconstruction (a contrastive
+    /// forward model), whose `decode` throws. Default true.
+    var hasDecoder: Bool { get }
+}
+
+extension LatentDynamicsModel {
+    public var hasDecoder: Bool { true }
 }

@@ -164,10 +164,14 @@ public struct ModelBuildContext: Sendable {
     public var actionSpace: Space
     /// The seed for initial weights.
     public var seed: UInt64
-    public init(observationSpace: Space, actionSpace: Space, seed: UInt64) {
+    /// Where the frames and the goal image lie in the observations of a goal-image environment
+    /// (`GoalImageEnvironment`), nil for other environments.
+    public var goalImage: GoalImageLayout?
+    public init(observationSpace: Space, actionSpace: Space, seed: UInt64, goalImage: GoalImageLayout? = nil) {
         self.observationSpace = observationSpace
         self.actionSpace = actionSpace
         self.seed = seed
+        self.goalImage = goalImage
     }
 }
 

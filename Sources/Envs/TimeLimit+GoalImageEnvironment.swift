@@ -1,0 +1,6 @@
+import MBRLCore
+
+extension TimeLimit: GoalImageEnvironment where Wrapped: GoalImageEnvironment {
+    /// The wrapped environment's layout.
+    public var goalImageLayout: GoalImageLayout { wrapped.goalImageLayout }
+}
