@@ -7,6 +7,7 @@ import MBRLCore
 /// decoder and reward head learned from raw observations such as pixels; `LatentModelConfig`).
 /// `"contrastive"` is `ContrastiveForwardModel` (encoder and latent forward model trained with
 /// InfoNCE, no decoder; `ContrastiveModelConfig`), planned with toward a goal image.
+/// `"e2c"` is `E2CModel` (Embed to Control's locally linear latent model; `E2CModelConfig`).
 public func registerModels(in registry: ComponentRegistry) {
     let variants: [(name: String, summary: String, presets: [String: JSONValue])] = [
         ("gaussian-ensemble", "probabilistic ensemble (PETS): Gaussian members, bootstrap data, elites",
@@ -31,5 +32,11 @@ public func registerModels(in registry: ComponentRegistry) {
     registry.models.register("contrastive", summary: "contrastive forward model from pixels: encoder and latent forward model trained with InfoNCE, no decoder (planning.reward \"goal-image\")",
                              config: ContrastiveModelConfig.self) { config, context in
         try ContrastiveForwardModel(config: config, context: context)
+    }
+    // Embed to Control (Watter et al. 2015): iLQR plans in its latent space with A(z), B(z) as
+    // the linearisation; sequence planners (CEM, iCEM, MPPI) plan through it as for "latent".
+    registry.models.register("e2c", summary: "Embed to Control: latent z' = A(z) z + B(z) u + o(z), A = I + v r^T, encoder, decoder, reward head (planning.reward \"learned\"; ilqr uses A, B)",
+                             config: E2CModelConfig.self) { config, context in
+        try E2CModel(config: config, context: context)
     }
 }

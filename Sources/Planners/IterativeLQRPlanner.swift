@@ -76,8 +76,12 @@ public struct IterativeLQRPlanner: Planner {
         }
         try SequencePlanning.checkActionSpace(of: model, matches: actionSpace, planner: name)
         try SequencePlanning.checkObservation(observation, planner: name)
-        guard observation.count == linearizable.observationSize else {
-            throw MBRLError.shapeMismatch("planner \"\(name)\" got an observation of \(observation.count) entries for a model of \(linearizable.observationSize)")
+        // The state the plan starts from: the observation, or a latent model's encoding of it.
+        let start: [Float]
+        do {
+            start = try linearizable.initialState(for: observation)
+        } catch let MBRLError.shapeMismatch(message) {
+            throw MBRLError.shapeMismatch("planner \"\(name)\" \(message)")
         }
         let horizon = config.horizon, actionSize = bounds.size
         // A warm start when there is one; otherwise every cold-start guess, keeping the best.
@@ -93,7 +97,7 @@ public struct IterativeLQRPlanner: Planner {
         var best: (trajectory: NominalTrajectory, gains: [DenseMatrix], iterations: Int)?
         for guess in guesses {
             let controls = (0..<horizon).map { Array(guess[$0 * actionSize ..< ($0 + 1) * actionSize]) }
-            let candidate = try optimizer.run(from: observation, controls: controls)
+            let candidate = try optimizer.run(from: start, controls: controls)
             if let incumbent = best, incumbent.trajectory.cost <= candidate.trajectory.cost { continue }
             best = candidate
         }
@@ -275,6 +279,11 @@ struct Optimization {
             let control = clampControl((0..<bounds.size).map {
                 Float(Double(nominal.controls[time][$0]) + alpha * pass.feedforward[time][$0] + feedback[$0])
             })
+            // A step or gain that overflowed (a model whose rollouts diverge) gives no candidate:
+            // clamping would not catch a NaN, and a model may map one to a finite reward.
+            if control.contains(where: { !$0.isFinite }) {
+                return NominalTrajectory(states: states, controls: controls, cost: .infinity)
+            }
             let (next, rewards) = try model.step(observations: Matrix(row: state), actions: Matrix(row: control))
             modelEvaluations += 1
             cost -= Double(rewards[0])

@@ -20,6 +20,22 @@ public protocol LinearizableModel: PlanningModel {
 
     /// The local model at every row (`[B, obs]`, `[B, act]` -> `B` expansions).
     func expand(observations: Matrix, actions: Matrix) throws -> [LocalExpansion]
+
+    /// The state a plan starts from for the observation a planner is given: the observation
+    /// itself by default; a latent model's encoding of it (`LocallyLinearLatentPlanning`).
+    ///
+    /// - Throws: `MBRLError.shapeMismatch` when the observation does not fit the model.
+    func initialState(for observation: [Float]) throws -> [Float]
+}
+
+extension LinearizableModel {
+    /// The observation itself, when it has `observationSize` entries.
+    public func initialState(for observation: [Float]) throws -> [Float] {
+        guard observation.count == observationSize else {
+            throw MBRLError.shapeMismatch("got an observation of \(observation.count) entries for a model of \(observationSize)")
+        }
+        return observation
+    }
 }
 
 /// The dynamics linearised and the reward expanded to second order at one point `(s, a)`:

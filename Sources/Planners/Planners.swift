@@ -10,4 +10,7 @@
 // | `GradientShootingPlanner`        | `gradient-shooting`  | `DifferentiableTrajectoryEvaluator`       |
 // | `MonteCarloTreeSearchPlanner`    | `mcts`               | `DiscreteSimulator`                       |
 // | `IterativeLQRPlanner`            | `ilqr`               | `LinearizableModel` (`ModelLinearization`)|
+//
+// `LocallyLinearLatentPlanning` is the `LinearizableModel` of a locally linear latent model (E2C):
+// iLQR plans in its latent space with the model's own `A(z)`, `B(z)` as the linearisation.
 import MBRLCore

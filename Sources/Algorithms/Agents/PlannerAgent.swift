@@ -52,7 +52,7 @@ public struct PlannerAgent: Agent {
         self.planning = planning
         self.goalImage = goalImage
         self.replanEvery = max(1, replanEvery)
-        historyLength = (model as? LatentModel)?.historyLength ?? 1
+        historyLength = (model as? LatentModel)?.historyLength ?? (model as? any LocallyLinearLatentModel)?.historyLength ?? 1
         planningModel = try PlanningModelFactory.make(model: model, planner: planner, actionSpace: actionSpace,
                                                       rewardFunction: rewardFunction, terminationFunction: terminationFunction,
                                                       planning: planning, goalImage: goalImage)

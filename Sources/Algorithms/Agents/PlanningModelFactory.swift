@@ -3,7 +3,8 @@ import Models
 import Planners
 
 /// Builds what a planner plans with from a dynamics model: a tree-search simulator for planners
-/// that step discrete actions, a linearization for iLQR, otherwise the particle-based sequence
+/// that step discrete actions, a linearization for iLQR (for a locally linear latent model such
+/// as E2C, its own `A(z)`, `B(z)` in the latent space), otherwise the particle-based sequence
 /// scorer (in the latent space, with the learned reward, for a latent model; toward the goal
 /// image's encoding with `planning.reward` `"goal-image"`).
 enum PlanningModelFactory {
@@ -22,12 +23,22 @@ enum PlanningModelFactory {
             return try goalImagePlanningModel(model: model, planner: planner, actionSpace: actionSpace, planning: planning,
                                               goalImage: goalImage)
         }
+        if let locallyLinear = model as? any LocallyLinearLatentModel, planner.requirements.contains(.linearization) {
+            guard rewardFunction == nil else {
+                throw RecipeError(path: "planning.reward", message: "a locally linear latent model plans with its learned reward head; set planning.reward to \"learned\"")
+            }
+            // iLQR in the latent space with the model's own A(z), B(z) as the linearisation.
+            func openLocallyLinear<Latent: LocallyLinearLatentModel>(_ model: Latent) throws -> any PlanningModel {
+                try LocallyLinearLatentPlanning(model: model, actionSpace: actionSpace)
+            }
+            return try openLocallyLinear(locallyLinear)
+        }
         if let latent = model as? any LatentDynamicsModel {
             guard rewardFunction == nil else {
                 throw RecipeError(path: "planning.reward", message: "a latent model plans with its learned reward head; set planning.reward to \"learned\"")
             }
             guard planner.requirements.isSubset(of: [.sequenceScoring]) else {
-                throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); a latent model offers scoring action sequences (use cem, icem, mppi or random-shooting)")
+                throw RecipeError(path: "planner", message: "planner \"\(planner.name)\" needs \(planner.requirements); a latent model offers scoring action sequences (use cem, icem, mppi or random-shooting; ilqr needs a locally linear latent model such as \"e2c\")")
             }
             return try latent.latentPlanningModel(actionSpace: actionSpace, particleCount: planning.particleCount,
                                                   propagation: try propagation(), discount: planning.discount)
