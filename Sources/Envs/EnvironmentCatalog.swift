@@ -76,6 +76,10 @@ public enum EnvironmentCatalog {
                      "the pendulum seen as two stacked 32 x 32 grayscale frames") { seed in
             try PixelObservation(Pendulum(seed: seed), frameCount: 2)
         },
+        .timeLimited("CartPolePixels-v1", maxEpisodeSteps: CartPole.maxEpisodeSteps,
+                     "the cart-pole seen as two stacked 32 x 32 grayscale frames, 2 discrete pushes") { seed in
+            try PixelObservation(CartPole(seed: seed), frameCount: 2)
+        },
     ]
 
     /// The ids of every environment, sorted.
