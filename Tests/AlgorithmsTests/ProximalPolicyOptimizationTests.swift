@@ -162,4 +162,32 @@ import Testing
         let learned = try meanEvaluation(trained, steps: 20_480)
         #expect(untrained < 60 && learned > 150, "mean greedy return \(untrained) untrained, \(learned) after 80 updates")
     }
+
+    func pendulumRecipe(directory: URL, episodes: Int) throws -> Recipe {
+        try Recipe(json: try JSONValue(parsing: """
+            {"name": "ppo-resume", "seed": 7, "environment": "Pendulum-v1", "model": null,
+             "policyOptimizer": {"type": "ppo", "stepsPerUpdate": 64, "batchSize": 32, "epochs": 3,
+                                 "policy": {"hiddenSizes": [16]}, "valueFunction": {"hiddenSizes": [16]}},
+             "loop": {"explorationEpisodes": 0, "episodes": \(episodes), "maxEpisodeSteps": 30, "evaluationEpisodes": 1,
+                      "evaluateEvery": 2},
+             "output": {"directory": "\(directory.path)", "progress": "quiet"}}
+            """))
+    }
+
+    /// Stopped after 3 episodes of 30 steps (26 steps of an unfinished 64-step rollout saved in
+    /// the checkpoint) and resumed, the run ends with the same returns as an uninterrupted one.
+    @Test func aResumedRunMatchesAnUninterruptedOne() throws {
+        let whole = temporaryDirectory("ppo-whole")
+        let split = temporaryDirectory("ppo-split")
+        defer {
+            try? FileManager.default.removeItem(at: whole)
+            try? FileManager.default.removeItem(at: split)
+        }
+        let uninterrupted = try MBRLLoop(recipe: try pendulumRecipe(directory: whole, episodes: 7), registry: registry()).run()
+        _ = try MBRLLoop(recipe: try pendulumRecipe(directory: split, episodes: 3), registry: registry()).run()
+        var resumed = try Recipe.load(from: split.appendingPathComponent("recipe.json"), overrides: ["loop.episodes=7"])
+        resumed.output.directory = split.path
+        let finished = try MBRLLoop(recipe: resumed, registry: registry()).run(resume: true)
+        #expect(finished.trainingReturns == uninterrupted.trainingReturns && finished.totalSteps == 210)
+    }
 }

@@ -31,11 +31,11 @@ import Testing
     }
 
     func recipe(model: String, optimizer: String = #"{"type": "simple", "horizon": 5, "imaginedRollouts": 4, "updatesPerFit": 2, "epochs": 2, "terminationEpochs": 2}"#,
-                directory: URL, steps: Int = 240) throws -> Recipe {
+                directory: URL, steps: Int = 240, episodes: Int = 1000) throws -> Recipe {
         try Recipe(json: try JSONValue(parsing: """
             {"name": "simple-test", "seed": 3, "environment": "CartPolePixels-v1", "model": \(model),
              "policyOptimizer": \(optimizer),
-             "loop": {"explorationEpisodes": 0, "explorationSteps": 100, "episodes": 1000, "maxSteps": \(steps), "trainEvery": 100},
+             "loop": {"explorationEpisodes": 0, "explorationSteps": 100, "episodes": \(episodes), "maxSteps": \(steps), "trainEvery": 100},
              "output": {"directory": "\(directory.path)", "progress": "quiet"}}
             """))
     }
@@ -93,5 +93,25 @@ import Testing
             #expect((Double(row["terminationBalancedAccuracy"] ?? "") ?? .nan) >= 0)
             #expect(Double(row["policyLoss"] ?? "")?.isFinite == true)
         }
+    }
+
+    /// Stopped after 6 training episodes (after a fit, with real steps pending and a fitted
+    /// termination classifier) and resumed to 12, the run ends with the same returns as an
+    /// uninterrupted one.
+    @Test func aResumedRunMatchesAnUninterruptedOne() throws {
+        let whole = temporaryDirectory("simple-whole")
+        let split = temporaryDirectory("simple-split")
+        defer {
+            try? FileManager.default.removeItem(at: whole)
+            try? FileManager.default.removeItem(at: split)
+        }
+        let uninterrupted = try MBRLLoop(recipe: try recipe(model: Self.smallLatent, directory: whole, steps: 100_000, episodes: 12),
+                                         registry: registry()).run()
+        _ = try MBRLLoop(recipe: try recipe(model: Self.smallLatent, directory: split, steps: 100_000, episodes: 6), registry: registry()).run()
+        var resumed = try Recipe.load(from: split.appendingPathComponent("recipe.json"), overrides: ["loop.episodes=12"])
+        resumed.output.directory = split.path
+        let finished = try MBRLLoop(recipe: resumed, registry: registry()).run(resume: true)
+        #expect(finished.trainingReturns == uninterrupted.trainingReturns && finished.totalSteps == uninterrupted.totalSteps)
+        #expect(uninterrupted.modelFits >= 2)
     }
 }
