@@ -84,6 +84,10 @@ public enum EnvironmentCatalog {
                      "PointMassGoalPixels-v0 with one 32 x 32 frame before the goal image") { _ in
             try PointMassGoalPixels(frameCount: 1, id: "PointMassGoalPixelsOneFrame-v0")
         },
+        .timeLimited("CartPolePixels-v1", maxEpisodeSteps: CartPole.maxEpisodeSteps,
+                     "the cart-pole seen as two stacked 32 x 32 grayscale frames, 2 discrete pushes") { seed in
+            try PixelObservation(CartPole(seed: seed), frameCount: 2)
+        },
     ]
 
     /// The ids of every environment, sorted.

@@ -23,7 +23,7 @@ import Testing
 
     @Test func registeredWithDefaultsAndPresets() throws {
         let registry = makeDynaTestRegistry()
-        #expect(registry.policyOptimizers.names == ["distilled-policy", "dqn", "dyna", "dyna-q", "dyna-q-plus", "gps", "mb-mf", "mbpo", "me-trpo", "policy-backprop", "prioritized-sweeping", "sac", "trpo"])
+        #expect(registry.policyOptimizers.names == ["distilled-policy", "dqn", "dyna", "dyna-q", "dyna-q-plus", "gps", "mb-mf", "mbpo", "me-trpo", "policy-backprop", "ppo", "prioritized-sweeping", "sac", "simple", "trpo"])
         let plus = try #require(registry.policyOptimizers.info("dyna-q-plus"))
         #expect(plus.keys.first { $0.name == "explorationBonus" }?.defaultValue == .number(0.001))
         #expect(plus.keys.first { $0.name == "planUntriedActions" }?.defaultValue == .bool(true))

@@ -68,10 +68,9 @@ import Testing
         #expect(throws: MBRLError.self) {
             _ = try LatentModel(config: config, rawObservationSize: 32 * 32, actionSpace: LatentTestData.actionSpace, generator: &generator)
         }
-        // Discrete actions are refused with a message.
-        #expect(throws: MBRLError.self) {
-            _ = try LatentModel(rawObservationSize: 16, actionSpace: .discrete(Discrete(count: 3)), generator: &generator)
-        }
+        // Discrete actions are indices [B, 1], fed to the networks one-hot.
+        let discrete = try LatentModel(rawObservationSize: 16, actionSpace: .discrete(Discrete(count: 3)), generator: &generator)
+        #expect(discrete.actionSize == 1 && discrete.dynamics[0].inputSize == discrete.latentSize + 3)
     }
 
     @Test func everyKeyIsDescribedAndRegistered() throws {

@@ -156,6 +156,12 @@ struct LoopComponents {
             RecipeError(path: "policyOptimizer", message: "policy optimizer \"\(optimizer.name)\" needs \(what)\(reason), but the recipe gives \(modelName) on \(environment.id)")
         }
         if requirements.contains(.model) && model == nil { throw refuse("a model (name one under \"model\")") }
+        if requirements.contains(.observationDecoder) && !(model is any LatentDynamicsModel) {
+            throw refuse("a model that predicts observations through a decoder (\"latent\": an encoder, latent dynamics, a decoder and a reward head)")
+        }
+        if let checking = optimizer as? any ModelCompatibilityChecking, let problem = checking.incompatibility(with: model) {
+            throw refuse(problem)
+        }
         if requirements.contains(.ensembleModel), !(model is any EnsembleDynamicsModel) || (model as? any EnsembleDynamicsModel)?.memberCount ?? 0 < 2 {
             throw refuse("an ensemble model of at least 2 members (for example \"deterministic-ensemble\" or \"gaussian-ensemble\")")
         }

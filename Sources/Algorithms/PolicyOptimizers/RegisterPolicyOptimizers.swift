@@ -14,7 +14,10 @@ import MBRLCore
 /// by `mbrl-run distill`, which does not learn in the loop); `"mb-mf"` (the recipe's planner acts,
 /// a policy imitates it by DAgger, then SAC or TRPO fine-tunes it model-free) for `Box` actions;
 /// `"gps"` (guided policy search: per-condition linear-Gaussian controllers by LQR on fitted local
-/// dynamics, distilled into a neural policy) for `Box` actions with a differentiable reward.
+/// dynamics, distilled into a neural policy) for `Box` actions with a differentiable reward;
+/// `"ppo"` (model-free proximal policy optimization, on-policy) for `Box` or `Discrete` actions;
+/// `"simple"` (SimPLe: PPO on trajectories imagined by the latent model from real frame stacks)
+/// for `Box` or `Discrete` actions.
 public func registerPolicyOptimizers(in registry: ComponentRegistry) {
     registry.policyOptimizers.register(
         "dyna-q", summary: "tabular Dyna-Q (Sutton & Barto 8.2): Q-learning plus n updates replayed from a table model",
@@ -145,5 +148,33 @@ public func registerPolicyOptimizers(in registry: ComponentRegistry) {
         var generator = RandomGenerator(seed: context.seed, stream: 15)
         return try GuidedPolicySearch(config: config, observationSpace: context.observationSpace,
                                       actionSpace: context.actionSpace, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "ppo", summary: "proximal policy optimization (Schulman et al. 2017), clipped surrogate with GAE, on-policy, as Stable-Baselines3 runs it",
+        config: ProximalPolicyOptimizationConfig.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 17)
+        if context.actionSpace.discrete != nil {
+            let policy = try CategoricalMLPPolicy(config: config.categoricalPolicy, observationSpace: context.observationSpace,
+                                                  actionSpace: context.actionSpace, generator: &generator)
+            return try ProximalPolicyOptimization(config: config, policy: policy, generator: &generator)
+        }
+        let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
+                                                   actionSpace: context.actionSpace, generator: &generator)
+        return try ProximalPolicyOptimization(config: config, policy: policy, generator: &generator)
+    }
+    registry.policyOptimizers.register(
+        "simple", summary: "SimPLe (Kaiser et al. 2019): PPO on 50-step trajectories the latent pixel model imagines from real frame stacks",
+        config: SimulatedPolicyLearningConfig.self
+    ) { config, context in
+        var generator = RandomGenerator(seed: context.seed, stream: 18)
+        if context.actionSpace.discrete != nil {
+            let policy = try CategoricalMLPPolicy(config: config.categoricalPolicy, observationSpace: context.observationSpace,
+                                                  actionSpace: context.actionSpace, generator: &generator)
+            return try SimulatedPolicyLearning(config: config, policy: policy, generator: &generator)
+        }
+        let policy = try DiagonalGaussianMLPPolicy(config: config.policy, observationSpace: context.observationSpace,
+                                                   actionSpace: context.actionSpace, generator: &generator)
+        return try SimulatedPolicyLearning(config: config, policy: policy, generator: &generator)
     }
 }

@@ -29,6 +29,9 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
     public static let terminations = PolicyOptimizerRequirements(rawValue: 1 << 7)
     /// A planner in the recipe (with its model), to act or to label states (MB-MF's imitation).
     public static let planner = PolicyOptimizerRequirements(rawValue: 1 << 8)
+    /// A model that predicts observations through a decoder (`LatentDynamicsModel`): SimPLe's
+    /// imagined frames.
+    public static let observationDecoder = PolicyOptimizerRequirements(rawValue: 1 << 9)
 
     static let names: [(PolicyOptimizerRequirements, String)] = [
         (.model, "a model"), (.ensembleModel, "an ensemble model"), (.differentiableModel, "a differentiable model"),
@@ -37,6 +40,7 @@ public struct PolicyOptimizerRequirements: OptionSet, Sendable, CustomStringConv
         (.continuousActions, "continuous (Box) actions"), (.discreteActions, "discrete actions"),
         (.terminations, "terminations for imagined steps (a known termination function or a model termination head)"),
         (.planner, "a planner in the recipe"),
+        (.observationDecoder, "a model that predicts observations through a decoder"),
     ]
 
     /// The requirements in words, for example `"an ensemble model, continuous (Box) actions"`.

@@ -3,8 +3,8 @@ import MBRLCore
 extension LatentModel: LatentDynamicsModel, EnsembleDynamicsModel {
     /// The latent size: the model predicts latent states.
     public var observationSize: Int { config.latentSize }
-    /// The number of entries of an action row.
-    public var actionSize: Int { actionCenter.count }
+    /// The number of entries of an action row (1, the index, for discrete actions).
+    public var actionSize: Int { discreteActionCount == nil ? actionCenter.count : 1 }
     /// Always true: the reward head predicts `r(s, a)`.
     public var predictsRewards: Bool { true }
     /// The number of latent dynamics members.

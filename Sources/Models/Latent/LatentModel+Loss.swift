@@ -97,7 +97,7 @@ extension LatentModel {
         let predictionTargets = newestFrames.rows(windows ..< frameRows)       // o_1 ... o_k
         let targets = (1...steps).map { LatentMath.rowBlock(means, $0, blockRows: windows) }
         var targetGradients = [Matrix](repeating: Matrix(rows: windows, columns: latent), count: steps)
-        var actionGradients = [Matrix](repeating: Matrix(rows: windows, columns: actionSize), count: steps)
+        var actionGradients = [Matrix](repeating: Matrix(rows: windows, columns: actionInputSize), count: steps)
         var startGradient = Matrix(rows: windows, columns: latent)
         var dynamicsGradients: [[Matrix]] = []
         var rewardGradients: [Matrix]?
@@ -180,7 +180,7 @@ extension LatentModel {
                         for step in 0..<steps {
                             let (stateGradient, rest) = LatentMath.splitColumns(LatentMath.rowBlock(input, step, blockRows: windows),
                                                                                 at: latent)
-                            let (actionGradient, nextGradient) = LatentMath.splitColumns(rest, at: actionSize)
+                            let (actionGradient, nextGradient) = LatentMath.splitColumns(rest, at: actionInputSize)
                             stateGradients[step].add(stateGradient)
                             actionGradients[step].add(actionGradient)
                             if config.rewardUsesNextLatent { stateGradients[step + 1].add(nextGradient) }
@@ -296,6 +296,8 @@ extension LatentModel {
             }
             result.frameGradients = (0...steps).map { LatentMath.rowBlock(total, $0, blockRows: windows) }
             result.actionGradients = actionGradients.map { gradient in
+                // A discrete action index has no gradient: zeros `[windows, 1]`.
+                if discreteActionCount != nil { return Matrix(rows: windows, columns: 1) }
                 var unscaled = gradient
                 unscaled.withUnsafeMutableBufferPointer { buffer in
                     for row in 0..<windows {

@@ -24,7 +24,7 @@ public struct LatentModel: Sendable, Equatable {
     public let config: LatentModelConfig
     /// The number of entries of a raw observation.
     public let rawObservationSize: Int
-    /// The environment's action space (a `Box`).
+    /// The environment's action space (a `Box`, or `Discrete(n)` fed to the networks one-hot).
     public let actionSpace: Space
 
     /// The encoder `[B, raw] -> [B, latent]` (`[B, 2 * latent]`: mean and raw standard deviation
@@ -54,6 +54,8 @@ public struct LatentModel: Sendable, Equatable {
     /// (0 and 1 for unbounded entries).
     let actionCenter: [Float]
     let actionHalfWidth: [Float]
+    /// The number of actions of a `Discrete` action space (fed to the networks one-hot), nil for a `Box`.
+    let discreteActionCount: Int?
 
     /// The smallest standard deviation of a stochastic encoder (`softplus(raw) + this`).
     static let minimumEncoderStandardDeviation: Float = 1e-3
@@ -63,23 +65,33 @@ public struct LatentModel: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - rawObservationSize: entries of a raw observation (for example `frames * 32 * 32`).
-    ///   - actionSpace: the environment's action space; must be a `Box`.
-    /// - Throws: `MBRLError.invalidArgument` when a setting is out of range or the actions are
-    ///   discrete.
+    ///   - actionSpace: the environment's action space: a `Box` (actions scaled to `[-1, 1]`
+    ///     per bounded entry) or `Discrete(n)` (actions are indices `[B, 1]`, fed one-hot).
+    /// - Throws: `MBRLError.invalidArgument` when a setting is out of range or the action space
+    ///   is neither.
     public init(config: LatentModelConfig = LatentModelConfig(), rawObservationSize: Int, actionSpace: Space,
                 generator: inout RandomGenerator) throws {
         try config.validate()
         guard rawObservationSize >= 1 else {
             throw MBRLError.invalidArgument("latent model: the observation needs at least one entry, got \(rawObservationSize)")
         }
-        guard let box = actionSpace.box else {
-            throw MBRLError.invalidArgument("latent model: actions must be continuous (a Box); got \(actionSpace)")
+        var center: [Float] = [], halfWidth: [Float] = []
+        let box: Box
+        switch actionSpace {
+        case .box(let actionBox):
+            box = actionBox
+            discreteActionCount = nil
+        case .discrete(let discrete) where discrete.count >= 1:
+            // One-hot inputs: no scaling.
+            box = Box(lowerBound: 0, upperBound: 1, size: discrete.count)
+            discreteActionCount = discrete.count
+        default:
+            throw MBRLError.invalidArgument("latent model: actions must be a Box or Discrete(n) with n >= 1; got \(actionSpace)")
         }
         self.config = config
         self.rawObservationSize = rawObservationSize
         self.actionSpace = actionSpace
-        var center: [Float] = [], halfWidth: [Float] = []
-        for index in 0..<box.size {
+        for index in 0..<box.size where discreteActionCount == nil {
             let low = box.lowerBound[index], high = box.upperBound[index]
             if low.isFinite && high.isFinite && high > low {
                 center.append((low + high) / 2)
@@ -89,9 +101,13 @@ public struct LatentModel: Sendable, Equatable {
                 halfWidth.append(1)
             }
         }
+        if let count = discreteActionCount {
+            center = [Float](repeating: 0, count: count)
+            halfWidth = [Float](repeating: 1, count: count)
+        }
         actionCenter = center
         actionHalfWidth = halfWidth
-        let latent = config.latentSize, action = box.size
+        let latent = config.latentSize, action = center.count
         encoder = try LatentEncoder(rawSize: rawObservationSize, historyLength: config.historyLength,
                                     convolutionChannels: config.encoderConvolutionChannels,
                                     kernelSize: config.convolutionKernelSize, stride: config.convolutionStride,
@@ -142,8 +158,22 @@ public struct LatentModel: Sendable, Equatable {
 
     // MARK: - Pieces shared by inference and training
 
-    /// Actions `[B, act]` scaled to `[-1, 1]` per bounded entry.
+    /// The number of action columns the networks see: the `Box`'s size, or `n` one-hot entries
+    /// for `Discrete(n)`.
+    var actionInputSize: Int { actionCenter.count }
+
+    /// Actions `[B, act]` scaled to `[-1, 1]` per bounded entry, or discrete indices `[B, 1]`
+    /// as one-hot rows `[B, n]` (an index outside `0..<n` is clamped into it).
     func scaledActions(_ actions: Matrix) -> Matrix {
+        if let count = discreteActionCount {
+            var oneHot = Matrix(rows: actions.rows, columns: count)
+            for row in 0..<actions.rows {
+                let value = actions.values[row * actions.columns]
+                let index = value.isFinite ? min(max(Int(value.rounded()), 0), count - 1) : 0
+                oneHot[row, index] = 1
+            }
+            return oneHot
+        }
         var result = actions
         let columns = actions.columns
         result.withUnsafeMutableBufferPointer { buffer in
