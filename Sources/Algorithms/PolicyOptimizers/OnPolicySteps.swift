@@ -94,6 +94,29 @@ struct OnPolicySteps: Sendable, Equatable {
         try buffer.computeReturnsAndAdvantages(lastValues: [nextValues[count - 1]], discount: discount, gaeLambda: gaeLambda)
         return buffer
     }
+
+    /// All stored steps as one batch for an on-policy update: the values (`values(observations)`,
+    /// also of the next observations), the samples' log-densities
+    /// (`logDensities(samples, observations)`) and GAE(`discount`, `gaeLambda`) advantages and
+    /// returns. When a value or log-density is not finite the advantages and returns are NaN, which
+    /// the learners refuse and count instead of stepping.
+    func batch(discount: Float, gaeLambda: Float, values: (Matrix) throws -> [Float],
+               logDensities: (Matrix, Matrix) throws -> [Float]) throws -> TrajectoryBatch {
+        let observationRows = Matrix(rows: count, columns: observationSize, values: observations)
+        let nextObservationRows = Matrix(rows: count, columns: observationSize, values: nextObservations)
+        let sampleRows = Matrix(rows: count, columns: sampleSize, values: samples)
+        let stepValues = try values(observationRows)
+        let nextValues = try values(nextObservationRows)
+        let densities = try logDensities(sampleRows, observationRows)
+        do {
+            return try trajectories(values: stepValues, nextValues: nextValues, logDensities: densities,
+                                    discount: discount, gaeLambda: gaeLambda).batch(Array(0..<count))
+        } catch MBRLError.nonFinite {
+            let unknown = [Float](repeating: .nan, count: count)
+            return TrajectoryBatch(observations: observationRows, actions: sampleRows, logProbabilities: densities,
+                                   values: stepValues, advantages: unknown, returns: unknown)
+        }
+    }
 }
 
 extension OnPolicySteps: Checkpointable {

@@ -47,3 +47,7 @@ extension ProximalPolicyOptimization: Checkpointable {
         steps = restoredSteps
     }
 }
+
+extension ProximalPolicyOptimization: OnPolicyStepCollecting {
+    var stepsPerUpdate: Int { config.stepsPerUpdate }
+}

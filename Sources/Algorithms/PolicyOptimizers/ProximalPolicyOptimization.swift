@@ -41,19 +41,6 @@ public struct ProximalPolicyOptimization<LearnedPolicy: StochasticPolicy>: Senda
     /// The number of steps waiting for the next update.
     public var pendingSteps: Int { steps.count }
 
-    /// Stores a step and updates once `stepsPerUpdate` are stored; returns the update's metrics
-    /// (empty between updates).
-    mutating func store(_ transition: Transition, isExploration: Bool, generator: inout RandomGenerator) throws -> [String: Double] {
-        guard !isExploration else { return [:] }
-        stepsSeen += 1
-        let sample = recorder.take(observation: transition.observation, action: transition.action) ?? transition.action
-        try steps.append(observation: transition.observation, sample: sample, reward: transition.reward,
-                         nextObservation: transition.nextObservation, terminated: transition.terminated,
-                         truncated: transition.truncated)
-        guard steps.count >= config.stepsPerUpdate else { return [:] }
-        return try update(generator: &generator)
-    }
-
     /// GAE over the stored steps, one PPO update, and an empty rollout.
     mutating func update(generator: inout RandomGenerator) throws -> [String: Double] {
         let batch = try Self.batch(of: steps, learner: learner, discount: config.discount, gaeLambda: config.gaeLambda)
@@ -66,20 +53,7 @@ public struct ProximalPolicyOptimization<LearnedPolicy: StochasticPolicy>: Senda
     /// advantages when a value or log-density is not finite, which the learner refuses and counts).
     static func batch(of steps: OnPolicySteps, learner: ProximalPolicyUpdate<LearnedPolicy>, discount: Float,
                       gaeLambda: Float) throws -> TrajectoryBatch {
-        let count = steps.count
-        let observations = Matrix(rows: count, columns: steps.observationSize, values: steps.observations)
-        let nextObservations = Matrix(rows: count, columns: steps.observationSize, values: steps.nextObservations)
-        let samples = Matrix(rows: count, columns: steps.sampleSize, values: steps.samples)
-        let values = try learner.values(for: observations)
-        let nextValues = try learner.values(for: nextObservations)
-        let logDensities = try learner.policy.logDensities(of: samples, for: observations)
-        do {
-            return try steps.trajectories(values: values, nextValues: nextValues, logDensities: logDensities,
-                                          discount: discount, gaeLambda: gaeLambda).batch(Array(0..<count))
-        } catch MBRLError.nonFinite {
-            let unknown = [Float](repeating: .nan, count: count)
-            return TrajectoryBatch(observations: observations, actions: samples, logProbabilities: logDensities,
-                                   values: values, advantages: unknown, returns: unknown)
-        }
+        try steps.batch(discount: discount, gaeLambda: gaeLambda, values: { try learner.values(for: $0) },
+                        logDensities: { try learner.policy.logDensities(of: $0, for: $1) })
     }
 }

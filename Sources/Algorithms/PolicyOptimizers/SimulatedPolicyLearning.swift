@@ -127,10 +127,9 @@ public struct SimulatedPolicyLearning<LearnedPolicy: StochasticPolicy>: Sendable
     /// transitions; returns its loss and balanced accuracy.
     mutating func fitTerminationClassifier(model: LatentModel, buffer: ReplayBuffer,
                                            generator: inout RandomGenerator) throws -> (loss: Float, balancedAccuracy: Float) {
-        if terminationClassifier == nil {
-            terminationClassifier = try LatentTerminationClassifier(latentSize: model.latentSize, hiddenSizes: config.terminationHiddenSizes,
-                                                                    learningRate: 1e-3, generator: &generator)
-        }
+        var classifier = try terminationClassifier
+            ?? LatentTerminationClassifier(latentSize: model.latentSize, hiddenSizes: config.terminationHiddenSizes,
+                                           learningRate: 1e-3, generator: &generator)
         let count = min(config.terminationSamples, buffer.count)
         let ages = Array((buffer.count - count)..<buffer.count)
         var latents: [Matrix] = [], labels: [Bool] = []
@@ -140,8 +139,10 @@ public struct SimulatedPolicyLearning<LearnedPolicy: StochasticPolicy>: Sendable
             labels.append(contentsOf: chunk.map { buffer[$0].terminated })
         }
         let all = Matrix(rows: labels.count, columns: model.latentSize, values: latents.flatMap(\.values))
-        return try terminationClassifier!.fit(latents: all, terminated: labels, epochs: config.terminationEpochs, batchSize: 256,
-                                              generator: &generator)
+        let result = try classifier.fit(latents: all, terminated: labels, epochs: config.terminationEpochs, batchSize: 256,
+                                        generator: &generator)
+        terminationClassifier = classifier
+        return result
     }
 
     // MARK: - Imagined trajectories

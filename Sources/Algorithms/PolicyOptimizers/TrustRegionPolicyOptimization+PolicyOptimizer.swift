@@ -47,3 +47,7 @@ extension TrustRegionPolicyOptimization: Checkpointable {
         steps = restoredSteps
     }
 }
+
+extension TrustRegionPolicyOptimization: OnPolicyStepCollecting {
+    var stepsPerUpdate: Int { config.stepsPerUpdate }
+}

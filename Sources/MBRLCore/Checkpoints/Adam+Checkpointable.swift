@@ -20,6 +20,29 @@ extension Adam.State {
     }
 }
 
+extension Adam.State {
+    /// Writes the moments alone as `<prefix>.first.<i>` and `<prefix>.second.<i>`: the layout of
+    /// the dynamics models' checkpoints, which keep the step count in their metadata.
+    public func writeMoments(to writer: inout CheckpointWriter, prefix: String) {
+        for (index, moment) in firstMoments.enumerated() { writer.add(name: "\(prefix).first.\(index)", matrix: moment) }
+        for (index, moment) in secondMoments.enumerated() { writer.add(name: "\(prefix).second.\(index)", matrix: moment) }
+    }
+
+    /// The state with `stepCount` and the moments `writeMoments(to:prefix:)` stored, one pair per
+    /// parameter and of its shape; no moments when the checkpoint holds none (a model saved
+    /// before its first fit).
+    ///
+    /// - Throws: `MBRLError.fileFormat` naming a missing moment or one of another shape.
+    public init(momentsFrom checkpoint: Checkpoint, prefix: String, stepCount: Int, shapedLike parameters: [Matrix]) throws {
+        self.init(stepCount: stepCount)
+        guard checkpoint.contains("\(prefix).first.0") else { return }
+        for (index, parameter) in parameters.enumerated() {
+            firstMoments.append(try checkpoint.matrix(named: "\(prefix).first.\(index)", rows: parameter.rows, columns: parameter.columns))
+            secondMoments.append(try checkpoint.matrix(named: "\(prefix).second.\(index)", rows: parameter.rows, columns: parameter.columns))
+        }
+    }
+}
+
 extension Adam: Checkpointable {
     /// Writes the step count and moments (the hyperparameters come from the recipe).
     public func write(to writer: inout CheckpointWriter, prefix: String) throws {

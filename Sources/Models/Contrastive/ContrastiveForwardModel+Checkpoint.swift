@@ -32,12 +32,7 @@ extension ContrastiveForwardModel {
         for (name, parameter) in zip(parameterNames, parameters) {
             writer.add(name: "\(prefix).\(name)", matrix: parameter)
         }
-        for (index, moment) in optimizer.state.firstMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.first.\(index)", matrix: moment)
-        }
-        for (index, moment) in optimizer.state.secondMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.second.\(index)", matrix: moment)
-        }
+        optimizer.state.writeMoments(to: &writer, prefix: "\(prefix).optimizer")
     }
 
     /// The model `write(to:prefix:)` stored in `checkpoint` under `prefix`.
@@ -100,15 +95,8 @@ extension ContrastiveForwardModel {
             weights.append(try checkpoint.matrix(named: "\(prefix).\(name)", rows: parameter.rows, columns: parameter.columns))
         }
         updateParameters { $0 = weights }
-        var optimizerState = Adam.State(stepCount: state.optimizerStepCount)
-        if checkpoint.contains("\(prefix).optimizer.first.0") {
-            for (index, parameter) in parameters.enumerated() {
-                optimizerState.firstMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.first.\(index)", rows: parameter.rows, columns: parameter.columns))
-                optimizerState.secondMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.second.\(index)", rows: parameter.rows, columns: parameter.columns))
-            }
-        }
+        let optimizerState = try Adam.State(momentsFrom: checkpoint, prefix: "\(prefix).optimizer",
+                                              stepCount: state.optimizerStepCount, shapedLike: parameters)
         optimizer = try Adam(learningRate: config.learningRate)
         optimizer.state = optimizerState
         fitCount = state.fitCount

@@ -32,12 +32,7 @@ extension E2CModel {
             writer.add(name: "\(prefix).\(name)", matrix: parameter)
         }
         writer.add(name: "\(prefix).rewardStatistics", values: [rewardMean, rewardStandardDeviation])
-        for (index, moment) in optimizer.state.firstMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.first.\(index)", matrix: moment)
-        }
-        for (index, moment) in optimizer.state.secondMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.second.\(index)", matrix: moment)
-        }
+        optimizer.state.writeMoments(to: &writer, prefix: "\(prefix).optimizer")
     }
 
     /// Restores what `write(to:prefix:)` stored, keeping this model's loss weights and training
@@ -71,15 +66,8 @@ extension E2CModel {
         let statistics = try checkpoint.floats(named: "\(prefix).rewardStatistics", shape: [2])
         restored.rewardMean = statistics[0]
         restored.rewardStandardDeviation = statistics[1]
-        var optimizerState = Adam.State(stepCount: state.optimizerStepCount)
-        if checkpoint.contains("\(prefix).optimizer.first.0") {
-            for (index, parameter) in parameters.enumerated() {
-                optimizerState.firstMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.first.\(index)", rows: parameter.rows, columns: parameter.columns))
-                optimizerState.secondMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.second.\(index)", rows: parameter.rows, columns: parameter.columns))
-            }
-        }
+        let optimizerState = try Adam.State(momentsFrom: checkpoint, prefix: "\(prefix).optimizer",
+                                              stepCount: state.optimizerStepCount, shapedLike: parameters)
         restored.optimizer = try Adam(learningRate: config.learningRate)
         restored.optimizer.state = optimizerState
         restored.fitCount = state.fitCount

@@ -45,12 +45,7 @@ extension DynamicsEnsemble {
             writer.add(name: "\(prefix).bounds.maxLogVariance", matrix: bounds.maxLogVariance)
             writer.add(name: "\(prefix).bounds.minLogVariance", matrix: bounds.minLogVariance)
         }
-        for (index, moment) in optimizerState.firstMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.first.\(index)", matrix: moment)
-        }
-        for (index, moment) in optimizerState.secondMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.second.\(index)", matrix: moment)
-        }
+        optimizerState.writeMoments(to: &writer, prefix: "\(prefix).optimizer")
     }
 
     /// The model `write(to:prefix:)` stored in `checkpoint` under `prefix`, with its config,
@@ -96,15 +91,8 @@ extension DynamicsEnsemble {
         } catch {
             throw MBRLError.fileFormat("\(source): \(error)")
         }
-        var optimizerState = Adam.State(stepCount: state.optimizerStepCount)
-        if checkpoint.contains("\(prefix).optimizer.first.0") {
-            for (index, parameter) in model.parameters.enumerated() {
-                optimizerState.firstMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.first.\(index)", rows: parameter.rows, columns: parameter.columns))
-                optimizerState.secondMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.second.\(index)", rows: parameter.rows, columns: parameter.columns))
-            }
-        }
+        let optimizerState = try Adam.State(momentsFrom: checkpoint, prefix: "\(prefix).optimizer",
+                                              stepCount: state.optimizerStepCount, shapedLike: model.parameters)
         model.trainer.optimizerState = optimizerState
         model.trainer.fitCount = state.fitCount
         self = model

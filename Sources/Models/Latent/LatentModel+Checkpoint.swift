@@ -35,12 +35,7 @@ extension LatentModel {
             writer.add(name: "\(prefix).\(name)", matrix: parameter)
         }
         writer.add(name: "\(prefix).rewardStatistics", values: [rewardMean, rewardStandardDeviation])
-        for (index, moment) in optimizer.state.firstMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.first.\(index)", matrix: moment)
-        }
-        for (index, moment) in optimizer.state.secondMoments.enumerated() {
-            writer.add(name: "\(prefix).optimizer.second.\(index)", matrix: moment)
-        }
+        optimizer.state.writeMoments(to: &writer, prefix: "\(prefix).optimizer")
     }
 
     /// The model `write(to:prefix:)` stored in `checkpoint` under `prefix`.
@@ -100,15 +95,8 @@ extension LatentModel {
         let statistics = try checkpoint.floats(named: "\(prefix).rewardStatistics", shape: [2])
         rewardMean = statistics[0]
         rewardStandardDeviation = statistics[1]
-        var optimizerState = Adam.State(stepCount: state.optimizerStepCount)
-        if checkpoint.contains("\(prefix).optimizer.first.0") {
-            for (index, parameter) in parameters.enumerated() {
-                optimizerState.firstMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.first.\(index)", rows: parameter.rows, columns: parameter.columns))
-                optimizerState.secondMoments.append(
-                    try checkpoint.matrix(named: "\(prefix).optimizer.second.\(index)", rows: parameter.rows, columns: parameter.columns))
-            }
-        }
+        let optimizerState = try Adam.State(momentsFrom: checkpoint, prefix: "\(prefix).optimizer",
+                                              stepCount: state.optimizerStepCount, shapedLike: parameters)
         optimizer = try Adam(learningRate: config.learningRate)
         optimizer.state = optimizerState
         fitCount = state.fitCount
