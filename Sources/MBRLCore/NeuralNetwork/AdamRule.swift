@@ -62,7 +62,7 @@ enum AdamRule {
                                         + oneMinusBeta1 * gradient
                                     let second = beta2 * UnsafeRawPointer(vBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
                                         + oneMinusBeta2 * gradient * gradient
-                                    let denominator = second.squareRoot() * inverseCorrection2 + epsilon
+                                    let denominator = VectorMath.squareRootOfNonNegative(second) * inverseCorrection2 + epsilon
                                     parameter -= stepSize * first / denominator
                                     UnsafeMutableRawPointer(pBase).storeBytes(of: parameter, toByteOffset: offset, as: Lanes.self)
                                     UnsafeMutableRawPointer(mBase).storeBytes(of: first, toByteOffset: offset, as: Lanes.self)

@@ -34,6 +34,20 @@ enum VectorMath {
         #endif
     }
 
+    /// `sqrt(x)` lane by lane for `x >= 0` (exact, IEEE-rounded; NaN stays NaN), and 0 for a
+    /// negative lane.
+    ///
+    /// `SIMD16<Float>.squareRoot()` keeps C's `errno` contract on Linux: each lane is tested and
+    /// may call `sqrtf`, so it compiles to sixteen scalar square roots. With the negative lanes
+    /// clamped first (`max`, which keeps NaN) the compiler knows no lane can set `errno` and
+    /// emits one vector square root.
+    @inline(__always)
+    static func squareRootOfNonNegative(_ x: Vector) -> Vector {
+        var result = Vector()
+        for lane in 0..<Vector.scalarCount { result[lane] = max(x[lane], 0).squareRoot() }
+        return result
+    }
+
     /// `|x|` (clears the sign bit).
     @inline(__always)
     static func absoluteValue(_ x: Vector) -> Vector {
