@@ -53,7 +53,7 @@ final class GEMMTaskCounter: @unchecked Sendable {
 /// The blocked, multi-threaded loops around the microkernels.
 enum GEMMDriver {
     /// Below this much work a call stays on the calling thread.
-    static let parallelFlopThreshold = 4.0e6
+    static let parallelFlopThreshold = 1.0e6
     /// Below this many floats to pack, B is packed on the calling thread (waking a worker costs
     /// tens of microseconds in a virtual machine, about as long as packing a million floats).
     static let parallelPackThreshold = 1 << 20
@@ -82,7 +82,7 @@ enum GEMMDriver {
         let partition = GEMMPartition(rows: batch.m, columns: batch.n, depth: batch.k)
         let taskCount = partition.taskCount * batch.count
         let flops = 2.0 * Double(batch.m) * Double(batch.n) * Double(batch.k) * Double(batch.count)
-        let workers = flops < parallelFlopThreshold ? 1 : min(max(threads, 1), taskCount)
+        let workers = flops < parallelFlopThreshold ? 1 : min(max(threads, 1), taskCount, maximumParts)
         let scratchFloats = Scratch.floatCount(partition)
         if workers == 1 {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchFloats) { buffer in
@@ -93,7 +93,7 @@ enum GEMMDriver {
         }
         let counter = GEMMTaskCounter(limit: taskCount)
         let shared = GEMMUncheckedSendable(value: batch)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        parallel(parts: workers) { _ in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchFloats) { buffer in
                 let scratch = Scratch(buffer.baseAddress.unsafelyUnwrapped, partition)
                 while let task = counter.take() { runTask(task, shared.value, partition, scratch) }
@@ -112,7 +112,7 @@ enum GEMMDriver {
         let panelsPerProblem = panelCount - firstPanel
         guard panelsPerProblem > 0, count > 0 else { return }
         let units = panelsPerProblem * count
-        let workers = stridePacked * count < parallelPackThreshold ? 1 : min(max(threads, 1), units)
+        let workers = stridePacked * count < parallelPackThreshold ? 1 : min(max(threads, 1), units, maximumParts)
         let shared = GEMMUncheckedSendable(value: (b, destination))
         let packUnits: @Sendable (Range<Int>) -> Void = { range in
             let (b, destination) = shared.value
@@ -128,9 +128,25 @@ enum GEMMDriver {
         if workers == 1 {
             packUnits(0..<units)
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            parallel(parts: workers) { worker in
                 packUnits((units * worker / workers)..<(units * (worker + 1) / workers))
             }
+        }
+    }
+
+    /// The most parts `parallel` runs at once: the cores.
+    static var maximumParts: Int {
+        if #available(macOS 15, *) { return ParallelWorkers.shared.maximumParts }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Calls `body(part)` for every part in `0..<parts` (at most `maximumParts`) in parallel,
+    /// on the spinning workers of `ParallelWorkers` where the system has them.
+    static func parallel(parts: Int, _ body: @Sendable (Int) -> Void) {
+        if #available(macOS 15, *) {
+            ParallelWorkers.shared.run(parts: parts, body)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: body)
         }
     }
 
