@@ -58,13 +58,40 @@ extension Activation {
             output.withUnsafeBufferPointer { y in
                 if backwardNeedsPreActivation, let preActivation {
                     preActivation.withUnsafeBufferPointer { x in
-                        multiplyByDerivative(g.baseAddress!, preActivation: x.baseAddress!, output: y.baseAddress!, count: count)
+                        multiplyByDerivativeInParallel(g.baseAddress!, preActivation: x.baseAddress!, output: y.baseAddress!, count: count)
                     }
                 } else {
-                    multiplyByDerivative(g.baseAddress!, preActivation: nil, output: y.baseAddress!, count: count)
+                    multiplyByDerivativeInParallel(g.baseAddress!, preActivation: nil, output: y.baseAddress!, count: count)
                 }
             }
         }
         return gradient
+    }
+
+    /// Entries from which `backward` splits its work over the cores.
+    static let parallelBackwardEntries = 1 << 15
+
+    /// `multiplyByDerivative` over `count` entries, in parts of whole 16-entry vectors on the
+    /// GEMM worker threads when there are many (every entry's value is computed the same way in
+    /// any part, so the result does not depend on the split).
+    private func multiplyByDerivativeInParallel(
+        _ gradient: UnsafeMutablePointer<Float>,
+        preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>, count: Int
+    ) {
+        let parts = count < Self.parallelBackwardEntries ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts)
+        guard parts > 1 else {
+            multiplyByDerivative(gradient, preActivation: preActivation, output: output, count: count)
+            return
+        }
+        let vectors = (count + 15) / 16
+        let shared = GEMMUncheckedSendable(value: (gradient, preActivation, output))
+        GEMMDriver.parallel(parts: parts) { part in
+            let (gradient, preActivation, output) = shared.value
+            let start = min(count, vectors * part / parts * 16)
+            let end = min(count, vectors * (part + 1) / parts * 16)
+            guard end > start else { return }
+            multiplyByDerivative(gradient + start, preActivation: preActivation.map { $0 + start },
+                                 output: output + start, count: end - start)
+        }
     }
 }

@@ -73,15 +73,31 @@ enum DenseKernels {
                 b: preActivationGradient, ldb: outputSize, strideB: memberGradientRows,
                 c: weightGradient, ldc: outputSize, strideC: memberWeights)
         }
-        // Bias gradient: the column sums of dZ_e.
+        // Bias gradient: the column sums of dZ_e, each summed over the rows in order (split by
+        // columns over the cores when large: the split does not change any sum).
         if let biasGradient {
-            for member in 0..<count {
-                let sums = biasGradient + member * outputSize
-                let gradient = preActivationGradient + member * memberGradientRows
-                sums.update(from: gradient, count: outputSize)
-                for row in 1..<rows {
-                    let gradientRow = gradient + row * outputSize
-                    for column in 0..<outputSize { sums[column] += gradientRow[column] }
+            let pointers = GEMMUncheckedSendable(value: (biasGradient, preActivationGradient))
+            let sumColumns: @Sendable (Range<Int>) -> Void = { columns in
+                guard !columns.isEmpty else { return }
+                let (biasGradient, preActivationGradient) = pointers.value
+                for member in 0..<count {
+                    let sums = biasGradient + member * outputSize + columns.lowerBound
+                    let gradient = preActivationGradient + member * memberGradientRows + columns.lowerBound
+                    sums.update(from: gradient, count: columns.count)
+                    for row in 1..<rows {
+                        let gradientRow = gradient + row * outputSize
+                        for column in 0..<columns.count { sums[column] += gradientRow[column] }
+                    }
+                }
+            }
+            let blocks = (outputSize + 15) / 16
+            let parts = count * rows * outputSize < Activation.parallelBackwardEntries || blocks < 2
+                ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts, blocks)
+            if parts == 1 {
+                sumColumns(0..<outputSize)
+            } else {
+                GEMMDriver.parallel(parts: parts) { part in
+                    sumColumns(min(outputSize, blocks * part / parts * 16)..<min(outputSize, blocks * (part + 1) / parts * 16))
                 }
             }
         }
