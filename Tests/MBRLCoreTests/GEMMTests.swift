@@ -188,6 +188,42 @@ private let allActivations: [Activation] = [
         }
     }
 
+    /// Products started from several threads at once (the worker threads serve one of them, the
+    /// others run on their callers) and long chains of short products (each handed to the
+    /// spinning workers in turn) give the one-thread bits.
+    @Test func concurrentCallersAndChainsOfShortProductsGiveTheOneThreadBits() {
+        var generator = RandomGenerator(seed: 12)
+        let cases = [
+            GEMMCase(m: 256, n: 256, k: 256, useBias: true, activation: .relu, keepPreActivation: true, generator: &generator),
+            GEMMCase(m: 256, n: 64, k: 256, transposeA: true, generator: &generator),
+            GEMMCase(m: 97, n: 256, k: 128, transposeB: true, useBias: true, activation: .silu, generator: &generator),
+        ]
+        let expected = cases.map { $0.run(threads: 1) }
+        final class Mismatches: @unchecked Sendable {
+            private let lock = NSLock()
+            private(set) var descriptions: [String] = []
+            func add(_ text: String) { lock.lock(); descriptions.append(text); lock.unlock() }
+        }
+        let mismatches = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: 6) { caller in
+            for round in 0..<20 {
+                let index = (caller + round) % cases.count
+                let result = cases[index].run(threads: 2)
+                // (Unkept pre-activation buffers stay NaN, which never compares equal.)
+                if result.c != expected[index].c || (cases[index].keepPreActivation && result.pre != expected[index].pre) {
+                    mismatches.add("caller \(caller) round \(round): \(cases[index])")
+                }
+            }
+        }
+        #expect(mismatches.descriptions.isEmpty, "\(mismatches.descriptions.prefix(3))")
+        for index in cases.indices {
+            for _ in 0..<200 where cases[index].run(threads: 2).c != expected[index].c {
+                Issue.record("a chain of products on two threads differs from one thread: \(cases[index])")
+                break
+            }
+        }
+    }
+
     /// Both register blockings (12 x 32 tiles for AVX-512, 6 x 16 blocks for 16-register CPUs)
     /// sum every entry in the same order, so they give the same bits.
     @Test func bothRegisterBlockingsGiveTheSameBits() {
