@@ -51,17 +51,21 @@ extension Activation {
                     "the \(name) pre-activations are \(preActivation.shapeText) but the output is \(output.shapeText)")
             }
         }
-        var gradient = outputGradient
-        let count = gradient.count
-        guard count > 0, self != .identity else { return gradient }
+        let count = outputGradient.count
+        guard count > 0, self != .identity else { return outputGradient }
+        var gradient = Matrix.unfilled(rows: outputGradient.rows, columns: outputGradient.columns)
         gradient.withUnsafeMutableBufferPointer { g in
-            output.withUnsafeBufferPointer { y in
-                if backwardNeedsPreActivation, let preActivation {
-                    preActivation.withUnsafeBufferPointer { x in
-                        multiplyByDerivativeInParallel(g.baseAddress!, preActivation: x.baseAddress!, output: y.baseAddress!, count: count)
+            outputGradient.withUnsafeBufferPointer { upstream in
+                output.withUnsafeBufferPointer { y in
+                    if backwardNeedsPreActivation, let preActivation {
+                        preActivation.withUnsafeBufferPointer { x in
+                            multiplyByDerivativeInParallel(g.baseAddress!, upstream: upstream.baseAddress!, preActivation: x.baseAddress!,
+                                                           output: y.baseAddress!, count: count)
+                        }
+                    } else {
+                        multiplyByDerivativeInParallel(g.baseAddress!, upstream: upstream.baseAddress!, preActivation: nil,
+                                                       output: y.baseAddress!, count: count)
                     }
-                } else {
-                    multiplyByDerivativeInParallel(g.baseAddress!, preActivation: nil, output: y.baseAddress!, count: count)
                 }
             }
         }
@@ -71,27 +75,33 @@ extension Activation {
     /// Entries from which `backward` splits its work over the cores.
     static let parallelBackwardEntries = 1 << 15
 
-    /// `multiplyByDerivative` over `count` entries, in parts of whole 16-entry vectors on the
-    /// GEMM worker threads when there are many (every entry's value is computed the same way in
-    /// any part, so the result does not depend on the split).
+    /// `gradient = upstream * f'(x)` over `count` entries: each part copies its slice of
+    /// `upstream` and scales it in place with `multiplyByDerivative` while it is in cache. On
+    /// the GEMM worker threads in parts of whole 16-entry vectors when there are many (every
+    /// entry's value is computed the same way in any part, so the result does not depend on the
+    /// split).
     private func multiplyByDerivativeInParallel(
-        _ gradient: UnsafeMutablePointer<Float>,
+        _ gradient: UnsafeMutablePointer<Float>, upstream: UnsafePointer<Float>,
         preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>, count: Int
     ) {
         let parts = count < Self.parallelBackwardEntries ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts)
-        guard parts > 1 else {
-            multiplyByDerivative(gradient, preActivation: preActivation, output: output, count: count)
-            return
+        let shared = GEMMUncheckedSendable(value: (gradient, upstream, preActivation, output))
+        let scaleSlice: @Sendable (Int, Int) -> Void = { start, end in
+            let (gradient, upstream, preActivation, output) = shared.value
+            // Slices of 4,096 entries: copied and scaled while in L1.
+            var sliceStart = start
+            while sliceStart < end {
+                let sliceEnd = min(end, sliceStart + 4096)
+                (gradient + sliceStart).update(from: upstream + sliceStart, count: sliceEnd - sliceStart)
+                multiplyByDerivative(gradient + sliceStart, preActivation: preActivation.map { $0 + sliceStart },
+                                     output: output + sliceStart, count: sliceEnd - sliceStart)
+                sliceStart = sliceEnd
+            }
         }
+        guard parts > 1 else { return scaleSlice(0, count) }
         let vectors = (count + 15) / 16
-        let shared = GEMMUncheckedSendable(value: (gradient, preActivation, output))
         GEMMDriver.parallel(parts: parts) { part in
-            let (gradient, preActivation, output) = shared.value
-            let start = min(count, vectors * part / parts * 16)
-            let end = min(count, vectors * (part + 1) / parts * 16)
-            guard end > start else { return }
-            multiplyByDerivative(gradient + start, preActivation: preActivation.map { $0 + start },
-                                 output: output + start, count: end - start)
+            scaleSlice(min(count, vectors * part / parts * 16), min(count, vectors * (part + 1) / parts * 16))
         }
     }
 }

@@ -15,6 +15,53 @@ enum AdamRule {
         try OptimizerChecks.requireNonNegative(weightDecay, "the weight decay")
     }
 
+    /// Entries of one tensor from which a step is split over the GEMM worker threads.
+    static let parallelEntries = 1 << 15
+
+    /// The per-step constants of the update.
+    struct Constants: Sendable {
+        var beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, inverseCorrection2, shrink, coupledWeightDecay: Float
+        var decoupled, coupled: Bool
+    }
+
+    /// Updates `count` entries of a parameter `p` with gradient `g` and moments `m`, `v`: 16 at a
+    /// time, then a scalar tail with the same operations in the same order (so results do not
+    /// depend on where a tensor is split).
+    @inline(__always)
+    static func update(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, count: Int, _ c: Constants
+    ) {
+        typealias Lanes = SIMD16<Float>
+        let whole = count - count % Lanes.scalarCount
+        let width = MemoryLayout<Lanes>.stride
+        for chunk in 0 ..< whole / Lanes.scalarCount {
+            let offset = chunk * width
+            var parameter = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+            if c.decoupled { parameter *= c.shrink }
+            var gradient = UnsafeRawPointer(g).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+            if c.coupled { gradient += c.coupledWeightDecay * parameter }
+            let first = c.beta1 * UnsafeRawPointer(m).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                + c.oneMinusBeta1 * gradient
+            let second = c.beta2 * UnsafeRawPointer(v).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                + c.oneMinusBeta2 * gradient * gradient
+            let denominator = VectorMath.squareRootOfNonNegative(second) * c.inverseCorrection2 + c.epsilon
+            parameter -= c.stepSize * first / denominator
+            UnsafeMutableRawPointer(p).storeBytes(of: parameter, toByteOffset: offset, as: Lanes.self)
+            UnsafeMutableRawPointer(m).storeBytes(of: first, toByteOffset: offset, as: Lanes.self)
+            UnsafeMutableRawPointer(v).storeBytes(of: second, toByteOffset: offset, as: Lanes.self)
+        }
+        for entry in whole..<count {
+            if c.decoupled { p[entry] *= c.shrink }
+            var gradient = g[entry]
+            if c.coupled { gradient += c.coupledWeightDecay * p[entry] }
+            m[entry] = c.beta1 * m[entry] + c.oneMinusBeta1 * gradient
+            v[entry] = c.beta2 * v[entry] + c.oneMinusBeta2 * gradient * gradient
+            let denominator = v[entry].squareRoot() * c.inverseCorrection2 + c.epsilon
+            p[entry] -= c.stepSize * m[entry] / denominator
+        }
+    }
+
     static func step(
         parameters: inout [Matrix], gradients: [Matrix], state: inout Adam.State,
         learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
@@ -37,46 +84,34 @@ enum AdamRule {
         let stepSize = Float(Double(learningRate) / biasCorrection1)
         let inverseCorrection2 = Float(1 / biasCorrection2SquareRoot)
         let shrink = 1 - learningRate * decoupledWeightDecay
-        let oneMinusBeta1 = 1 - beta1
-        let oneMinusBeta2 = 1 - beta2
-        let decoupled = decoupledWeightDecay != 0, coupled = coupledWeightDecay != 0
+        let constants = Constants(
+            beta1: beta1, beta2: beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, epsilon: epsilon,
+            stepSize: stepSize, inverseCorrection2: inverseCorrection2, shrink: shrink,
+            coupledWeightDecay: coupledWeightDecay,
+            decoupled: decoupledWeightDecay != 0, coupled: coupledWeightDecay != 0)
         for index in parameters.indices {
             parameters[index].withUnsafeMutableBufferPointer { p in
                 gradients[index].withUnsafeBufferPointer { g in
                     state.firstMoments[index].withUnsafeMutableBufferPointer { m in
                         state.secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            // 16 entries at a time, the same operations in the same order as the
-                            // scalar tail (so results do not depend on where a tensor is split).
-                            typealias Lanes = SIMD16<Float>
-                            let count = p.count, whole = count - count % Lanes.scalarCount
-                            if whole > 0, let pBase = p.baseAddress, let gBase = g.baseAddress,
-                               let mBase = m.baseAddress, let vBase = v.baseAddress {
-                                let width = MemoryLayout<Lanes>.stride
-                                for chunk in 0 ..< whole / Lanes.scalarCount {
-                                    let offset = chunk * width
-                                    var parameter = UnsafeRawPointer(pBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-                                    if decoupled { parameter *= shrink }
-                                    var gradient = UnsafeRawPointer(gBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-                                    if coupled { gradient += coupledWeightDecay * parameter }
-                                    let first = beta1 * UnsafeRawPointer(mBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-                                        + oneMinusBeta1 * gradient
-                                    let second = beta2 * UnsafeRawPointer(vBase).loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-                                        + oneMinusBeta2 * gradient * gradient
-                                    let denominator = VectorMath.squareRootOfNonNegative(second) * inverseCorrection2 + epsilon
-                                    parameter -= stepSize * first / denominator
-                                    UnsafeMutableRawPointer(pBase).storeBytes(of: parameter, toByteOffset: offset, as: Lanes.self)
-                                    UnsafeMutableRawPointer(mBase).storeBytes(of: first, toByteOffset: offset, as: Lanes.self)
-                                    UnsafeMutableRawPointer(vBase).storeBytes(of: second, toByteOffset: offset, as: Lanes.self)
-                                }
+                            guard let pBase = p.baseAddress, let gBase = g.baseAddress,
+                                  let mBase = m.baseAddress, let vBase = v.baseAddress else { return }
+                            let count = p.count
+                            let parts = count < parallelEntries ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts)
+                            let pointers = GEMMUncheckedSendable(value: (pBase, gBase, mBase, vBase))
+                            let updateRange: @Sendable (Int, Int) -> Void = { start, end in
+                                let (p, g, m, v) = pointers.value
+                                update(p + start, g + start, m + start, v + start, count: end - start, constants)
                             }
-                            for entry in whole..<count {
-                                if decoupled { p[entry] *= shrink }
-                                var gradient = g[entry]
-                                if coupled { gradient += coupledWeightDecay * p[entry] }
-                                m[entry] = beta1 * m[entry] + oneMinusBeta1 * gradient
-                                v[entry] = beta2 * v[entry] + oneMinusBeta2 * gradient * gradient
-                                let denominator = v[entry].squareRoot() * inverseCorrection2 + epsilon
-                                p[entry] -= stepSize * m[entry] / denominator
+                            if parts == 1 {
+                                updateRange(0, count)
+                            } else {
+                                // Parts of whole 16-entry vectors: every entry is updated by the
+                                // same operations in any part, so the split changes no result.
+                                let vectors = (count + 15) / 16
+                                GEMMDriver.parallel(parts: parts) { part in
+                                    updateRange(min(count, vectors * part / parts * 16), min(count, vectors * (part + 1) / parts * 16))
+                                }
                             }
                         }
                     }
