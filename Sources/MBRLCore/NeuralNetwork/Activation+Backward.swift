@@ -72,36 +72,26 @@ extension Activation {
         return gradient
     }
 
-    /// Entries from which `backward` splits its work over the cores.
-    static let parallelBackwardEntries = 1 << 15
-
-    /// `gradient = upstream * f'(x)` over `count` entries: each part copies its slice of
-    /// `upstream` and scales it in place with `multiplyByDerivative` while it is in cache. On
-    /// the GEMM worker threads in parts of whole 16-entry vectors when there are many (every
-    /// entry's value is computed the same way in any part, so the result does not depend on the
-    /// split).
+    /// `gradient = upstream * f'(x)` over `count` entries: each range copies its slice of
+    /// `upstream` and scales it in place with `multiplyByDerivative` while it is in cache; the
+    /// ranges are split over the GEMM worker threads when there are many entries (every entry
+    /// is computed the same way in any range, so the split changes no result).
     private func multiplyByDerivativeInParallel(
         _ gradient: UnsafeMutablePointer<Float>, upstream: UnsafePointer<Float>,
         preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>, count: Int
     ) {
-        let parts = count < Self.parallelBackwardEntries ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts)
         let shared = GEMMUncheckedSendable(value: (gradient, upstream, preActivation, output))
-        let scaleSlice: @Sendable (Int, Int) -> Void = { start, end in
+        GEMMDriver.forEachVectorRange(count: count, work: count) { range in
             let (gradient, upstream, preActivation, output) = shared.value
             // Slices of 4,096 entries: copied and scaled while in L1.
-            var sliceStart = start
-            while sliceStart < end {
-                let sliceEnd = min(end, sliceStart + 4096)
+            var sliceStart = range.lowerBound
+            while sliceStart < range.upperBound {
+                let sliceEnd = min(range.upperBound, sliceStart + 4096)
                 (gradient + sliceStart).update(from: upstream + sliceStart, count: sliceEnd - sliceStart)
                 multiplyByDerivative(gradient + sliceStart, preActivation: preActivation.map { $0 + sliceStart },
                                      output: output + sliceStart, count: sliceEnd - sliceStart)
                 sliceStart = sliceEnd
             }
-        }
-        guard parts > 1 else { return scaleSlice(0, count) }
-        let vectors = (count + 15) / 16
-        GEMMDriver.parallel(parts: parts) { part in
-            scaleSlice(min(count, vectors * part / parts * 16), min(count, vectors * (part + 1) / parts * 16))
         }
     }
 }

@@ -15,9 +15,6 @@ enum AdamRule {
         try OptimizerChecks.requireNonNegative(weightDecay, "the weight decay")
     }
 
-    /// Entries of one tensor from which a step is split over the GEMM worker threads.
-    static let parallelEntries = 1 << 15
-
     /// The per-step constants of the update.
     struct Constants: Sendable {
         var beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, inverseCorrection2, shrink, coupledWeightDecay: Float
@@ -96,22 +93,13 @@ enum AdamRule {
                         state.secondMoments[index].withUnsafeMutableBufferPointer { v in
                             guard let pBase = p.baseAddress, let gBase = g.baseAddress,
                                   let mBase = m.baseAddress, let vBase = v.baseAddress else { return }
-                            let count = p.count
-                            let parts = count < parallelEntries ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts)
+                            // Large tensors are split over the GEMM workers; every entry is
+                            // updated by the same operations in any range.
                             let pointers = GEMMUncheckedSendable(value: (pBase, gBase, mBase, vBase))
-                            let updateRange: @Sendable (Int, Int) -> Void = { start, end in
+                            GEMMDriver.forEachVectorRange(count: p.count, work: p.count) { range in
                                 let (p, g, m, v) = pointers.value
-                                update(p + start, g + start, m + start, v + start, count: end - start, constants)
-                            }
-                            if parts == 1 {
-                                updateRange(0, count)
-                            } else {
-                                // Parts of whole 16-entry vectors: every entry is updated by the
-                                // same operations in any part, so the split changes no result.
-                                let vectors = (count + 15) / 16
-                                GEMMDriver.parallel(parts: parts) { part in
-                                    updateRange(min(count, vectors * part / parts * 16), min(count, vectors * (part + 1) / parts * 16))
-                                }
+                                let start = range.lowerBound
+                                update(p + start, g + start, m + start, v + start, count: range.count, constants)
                             }
                         }
                     }

@@ -90,16 +90,7 @@ enum DenseKernels {
                     }
                 }
             }
-            let blocks = (outputSize + 15) / 16
-            let parts = count * rows * outputSize < Activation.parallelBackwardEntries || blocks < 2
-                ? 1 : min(GEMM.defaultThreadCount, GEMMDriver.maximumParts, blocks)
-            if parts == 1 {
-                sumColumns(0..<outputSize)
-            } else {
-                GEMMDriver.parallel(parts: parts) { part in
-                    sumColumns(min(outputSize, blocks * part / parts * 16)..<min(outputSize, blocks * (part + 1) / parts * 16))
-                }
-            }
+            GEMMDriver.forEachVectorRange(count: outputSize, work: count * rows * outputSize, sumColumns)
         }
         // Input gradient: dZ_e [B, out] · W_e^T [out, in].
         guard let inputGradient else { return }

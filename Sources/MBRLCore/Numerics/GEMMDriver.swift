@@ -140,6 +140,26 @@ enum GEMMDriver {
         return ProcessInfo.processInfo.activeProcessorCount
     }
 
+    /// Work (entries touched) from which `forEachVectorRange` splits over the workers.
+    static let parallelElementwiseWork = 1 << 15
+
+    /// Calls `body` on ranges that cover `0..<count`, each starting at a multiple of 16 (a
+    /// whole `SIMD16` vector): one range on the calling thread when `work` is below
+    /// `parallelElementwiseWork`, otherwise one per thread in parallel. For lane-wise work whose
+    /// value at an index does not depend on where the range starts, the result is the same
+    /// for any split.
+    static func forEachVectorRange(count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let vectors = (count + 15) / 16
+        let parts = work < parallelElementwiseWork ? 1 : min(GEMM.defaultThreadCount, maximumParts, vectors)
+        guard parts > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        parallel(parts: parts) { part in
+            body(min(count, vectors * part / parts * 16)..<min(count, vectors * (part + 1) / parts * 16))
+        }
+    }
+
     /// Calls `body(part)` for every part in `0..<parts` (at most `maximumParts`) in parallel,
     /// on the spinning workers of `ParallelWorkers` where the system has them.
     static func parallel(parts: Int, _ body: @Sendable (Int) -> Void) {
