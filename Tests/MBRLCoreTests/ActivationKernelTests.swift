@@ -97,7 +97,8 @@ import Testing
         var generator = RandomGenerator(seed: 10)
         let inputs = (0..<1003).map { _ in generator.nextUniformFloat(in: -12, 12) } + [0, -0.0, 50, -50, 1e-20]
         let gradient = (0..<inputs.count).map { _ in generator.nextUniformFloat(in: -2, 2) }
-        for activation in Self.activations {
+        // Also the parameters whose output no longer tells the sign of the input.
+        for activation in Self.activations + [.leakyReLU(negativeSlope: -0.3), .elu(alpha: -0.5)] {
             let outputs = inputs.map { activation.value($0) }
             var variants: [(String, UnsafePointer<Float>?, UnsafePointer<Float>?)] = []
             inputs.withUnsafeBufferPointer { x in

@@ -27,7 +27,7 @@ import Testing
         #expect(try layer(input).maxAbsoluteDifference(expected) < 1e-5)
         let (output, tape) = try layer.forward(input)
         #expect(output.maxAbsoluteDifference(expected) < 1e-5)
-        #expect((tape.preActivation != nil) == activation.backwardNeedsPreActivation)
+        #expect((tape.activationDerivative != nil) == activation.backwardNeedsPreActivation)
     }
 
     @Test(arguments: TestData.activations)

@@ -157,6 +157,44 @@ private let allActivations: [Activation] = [
         #expect(failures.isEmpty, "\(failures.prefix(3))")
     }
 
+    /// The derivative the epilogue keeps is, bit for bit, what the backward pass would multiply
+    /// by from the kept pre-activation and output, for every activation, on full and partial
+    /// vectors, batched and on two threads; keeping it does not change `C`.
+    @Test func keptDerivativeHasTheBitsOfTheBackwardPass() {
+        var generator = RandomGenerator(seed: 5)
+        for activation in allActivations + [.leakyReLU(negativeSlope: -0.3), .elu(alpha: -0.5)] {
+            let count = 2, m = 40, n = 37, k = 300
+            let a = (0..<(count * m * k)).map { _ in generator.nextUniformFloat(in: -1, 1) }
+            let b = (0..<(count * k * n)).map { _ in generator.nextUniformFloat(in: -1, 1) }
+            let bias = (0..<(count * n)).map { _ in generator.nextUniformFloat(in: -2, 2) }
+            var c = [Float](repeating: .nan, count: count * m * n)
+            var plain = c, pre = c, derivative = c
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in bias.withUnsafeBufferPointer { bias in
+                func run(_ c: inout [Float], pre: UnsafeMutablePointer<Float>?, derivative: UnsafeMutablePointer<Float>?) {
+                    c.withUnsafeMutableBufferPointer { c in
+                        GEMM.multiplyBatched(
+                            count: count, m: m, n: n, k: k,
+                            a: a.baseAddress!, lda: k, strideA: m * k, b: b.baseAddress!, ldb: n, strideB: k * n,
+                            c: c.baseAddress!, ldc: n, strideC: m * n, bias: bias.baseAddress!, strideBias: n,
+                            activation: activation, preActivation: pre, activationDerivative: derivative, threads: 2)
+                    }
+                }
+                pre.withUnsafeMutableBufferPointer { pre in derivative.withUnsafeMutableBufferPointer { derivative in
+                    run(&c, pre: pre.baseAddress!, derivative: derivative.baseAddress!)
+                }}
+                run(&plain, pre: nil, derivative: nil)
+            }}}
+            #expect(c == plain, "\(activation.name): keeping the derivative changed C")
+            var expected = [Float](repeating: 1, count: c.count)
+            expected.withUnsafeMutableBufferPointer { gradient in pre.withUnsafeBufferPointer { x in c.withUnsafeBufferPointer { y in
+                activation.multiplyByDerivative(gradient.baseAddress!, preActivation: x.baseAddress!, output: y.baseAddress!,
+                                                count: gradient.count)
+            }}}
+            let mismatches = derivative.indices.filter { derivative[$0].bitPattern != expected[$0].bitPattern }
+            #expect(mismatches.isEmpty, "\(activation.name): \(mismatches.count) kept derivatives differ, first at \(mismatches.first ?? 0)")
+        }
+    }
+
     @Test func accumulateWithoutBiasAndBiasWithoutAccumulate() {
         var generator = RandomGenerator(seed: 3)
         for accumulate in [false, true] {

@@ -41,7 +41,7 @@ extension MLP {
             // The activation acts entry by entry, so its backward pass multiplies by f'(z): the
             // same product forward mode needs.
             tangent = try layer.activation.backward(outputGradient: preActivationTangent, output: layerTape.output,
-                                                    preActivation: layerTape.preActivation)
+                                                    keptDerivative: layerTape.activationDerivative)
         }
         return tangent ?? Matrix(rows: rows, columns: outputSize)
     }

@@ -7,13 +7,14 @@ import Darwin
 // MARK: - Whole-matrix forward and backward for activations
 
 extension Activation {
-    /// Whether a training forward pass must keep the pre-activations for the backward pass.
+    /// Whether the backward pass needs more than the output: the pre-activations, or the
+    /// derivative at them.
     ///
-    /// True when `derivativeNeedsOnlyOutput` is false, and also for a leaky ReLU whose slope is not
-    /// positive (its output no longer tells the sign of the input).
+    /// True exactly when `derivativeNeedsOnlyOutput` is false (SiLU, softplus, and a leaky ReLU
+    /// or ELU whose parameter is not positive). A training forward pass then keeps the
+    /// derivative itself (`GEMM`'s `activationDerivative`) rather than the pre-activations.
     public var backwardNeedsPreActivation: Bool {
-        if case .leakyReLU(let slope) = self, slope <= 0 { return true }
-        return !derivativeNeedsOnlyOutput
+        !derivativeNeedsOnlyOutput
     }
 
     /// The activation applied to every entry of `input`: `[R, C] -> [R, C]`.
@@ -70,6 +71,59 @@ extension Activation {
             }
         }
         return gradient
+    }
+
+    /// The gradient with respect to the pre-activations from what a layer's forward pass kept:
+    /// `dL/dx = dL/dy * f'(x)`, all `[R, C]`, with `f'(x)` read from `keptDerivative` when the
+    /// derivative cannot be read from the output (`backwardNeedsPreActivation`), otherwise
+    /// computed from `output` as `backward(outputGradient:output:preActivation:)` does.
+    ///
+    /// - Parameters:
+    ///   - outputGradient: `dL/dy`.
+    ///   - output: `y = f(x)`.
+    ///   - keptDerivative: `f'(x)`, as `GEMM`'s `activationDerivative` stores it; required when
+    ///     `backwardNeedsPreActivation`, otherwise ignored.
+    /// - Throws: `MBRLError.shapeMismatch` when shapes differ, `MBRLError.invalidArgument` when
+    ///   the derivative is needed but missing.
+    public func backward(outputGradient: Matrix, output: Matrix, keptDerivative: Matrix?) throws -> Matrix {
+        guard backwardNeedsPreActivation else {
+            return try backward(outputGradient: outputGradient, output: output, preActivation: nil)
+        }
+        guard outputGradient.matchesShape(of: output) else {
+            throw MBRLError.shapeMismatch(
+                "the \(name) output gradient is \(outputGradient.shapeText) but the output is \(output.shapeText)")
+        }
+        try validateKeptDerivative(keptDerivative, output: output)
+        guard let keptDerivative else { return outputGradient }
+        let count = outputGradient.count
+        guard count > 0 else { return outputGradient }
+        var gradient = Matrix.unfilled(rows: outputGradient.rows, columns: outputGradient.columns)
+        gradient.withUnsafeMutableBufferPointer { g in
+            outputGradient.withUnsafeBufferPointer { upstream in
+                keptDerivative.withUnsafeBufferPointer { derivative in
+                    let shared = GEMMUncheckedSendable(value: (g.baseAddress!, upstream.baseAddress!, derivative.baseAddress!))
+                    GEMMDriver.forEachVectorRange(count: count, work: count) { range in
+                        let (gradient, upstream, derivative) = shared.value
+                        VectorMath.multiply(upstream + range.lowerBound, derivative + range.lowerBound,
+                                            into: gradient + range.lowerBound, count: range.count)
+                    }
+                }
+            }
+        }
+        return gradient
+    }
+
+    /// Throws unless `keptDerivative` is what a backward pass of this activation needs: present
+    /// with the output's shape when `backwardNeedsPreActivation`, anything otherwise.
+    func validateKeptDerivative(_ keptDerivative: Matrix?, output: Matrix) throws {
+        guard backwardNeedsPreActivation else { return }
+        guard let keptDerivative else {
+            throw MBRLError.invalidArgument("the \(name) backward pass needs the derivative kept by the forward pass")
+        }
+        guard keptDerivative.matchesShape(of: output) else {
+            throw MBRLError.shapeMismatch(
+                "the kept \(name) derivative is \(keptDerivative.shapeText) but the output is \(output.shapeText)")
+        }
     }
 
     /// `gradient = upstream * f'(x)` over `count` entries: each range copies its slice of

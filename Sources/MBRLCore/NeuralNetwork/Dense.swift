@@ -3,7 +3,7 @@
 /// The weight is `[in, out]` and the bias `[1, out]`; the activation is fused into the GEMM that
 /// computes the product, so a forward pass is one pass over the output. `forward(_:)` also
 /// returns a `Tape` holding what `backward(_:tape:)` needs (the input, the output, and the
-/// pre-activations only when the activation's derivative cannot be read from its output).
+/// activation's derivative only when it cannot be read from the output).
 ///
 /// ```swift
 /// var generator = RandomGenerator(seed: 0)
@@ -71,7 +71,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
         var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
-                apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress, preActivation: nil)
+                apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress, activationDerivative: nil)
             }
         }
         return output
@@ -85,9 +85,10 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
         public let input: Matrix
         /// The output, `[B, out]`.
         public let output: Matrix
-        /// The values before the activation, `[B, out]`, kept only when the activation's
-        /// derivative needs them (`Activation.backwardNeedsPreActivation`).
-        public let preActivation: Matrix?
+        /// The activation's derivative at each pre-activation value, `[B, out]`, kept only when
+        /// it cannot be read from the output (`Activation.backwardNeedsPreActivation`). The
+        /// forward pass computes it with the activation, so the backward pass only multiplies.
+        public let activationDerivative: Matrix?
     }
 
     /// The forward pass for training: the output `[B, out]` and the tape for `backward`.
@@ -96,17 +97,17 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
     public func forward(_ input: Matrix) throws -> (output: Matrix, tape: Tape) {
         try validateInput(input)
         var output = Matrix.unfilled(rows: input.rows, columns: outputSize)
-        var preActivation = activation.backwardNeedsPreActivation
+        var activationDerivative = activation.backwardNeedsPreActivation
             ? Matrix.unfilled(rows: input.rows, columns: outputSize) : nil
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
-                DenseKernels.withOptionalMutableBuffer(&preActivation) { prePointer in
+                DenseKernels.withOptionalMutableBuffer(&activationDerivative) { derivativePointer in
                     apply(rows: input.rows, input: inputBuffer.baseAddress, output: outputBuffer.baseAddress,
-                          preActivation: prePointer)
+                          activationDerivative: derivativePointer)
                 }
             }
         }
-        return (output, Tape(input: input, output: output, preActivation: preActivation))
+        return (output, Tape(input: input, output: output, activationDerivative: activationDerivative))
     }
 
     /// The backward pass: gradients of the loss with respect to the parameters and the input.
@@ -136,38 +137,18 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
             throw MBRLError.shapeMismatch(
                 "the output gradient is \(outputGradient.shapeText), expected \(tape.output.shapeText)")
         }
-        let preActivationGradient = try activation.backward(
-            outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
+        try activation.validateKeptDerivative(tape.activationDerivative, output: tape.output)
         let rows = tape.input.rows
         guard rows > 0 else {
             return (needsParameterGradients ? [Matrix(rows: inputSize, columns: outputSize), Matrix(rows: 1, columns: outputSize)] : [],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: inputSize, columns: outputSize) : nil
-        var biasGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: 1, columns: outputSize) : nil
-        var inputGradient = needsInputGradient ? Matrix.unfilled(rows: rows, columns: inputSize) : nil
-        DenseKernels.withOptionalMutableBuffer(&weightGradient) { weightGradientPointer in
-            DenseKernels.withOptionalMutableBuffer(&biasGradient) { biasGradientPointer in
-                DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
-                    tape.input.withUnsafeBufferPointer { inputBuffer in
-                        weight.withUnsafeBufferPointer { weightBuffer in
-                            preActivationGradient.withUnsafeBufferPointer { gradientBuffer in
-                                DenseKernels.backward(
-                                    count: 1, rows: rows, inputSize: inputSize, outputSize: outputSize,
-                                    input: inputBuffer.baseAddress!, inputStride: rows * inputSize,
-                                    weight: weightBuffer.baseAddress!,
-                                    preActivationGradient: gradientBuffer.baseAddress!,
-                                    weightGradient: weightGradientPointer,
-                                    biasGradient: biasGradientPointer,
-                                    inputGradient: inputGradientPointer)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard let weightGradient, let biasGradient else { return ([], inputGradient) }
-        return ([weightGradient, biasGradient], inputGradient)
+        return DenseKernels.gradients(
+            count: 1, rows: rows, inputSize: inputSize, outputSize: outputSize,
+            input: tape.input, inputStride: rows * inputSize, inputGradientRows: rows,
+            weight: weight, activation: activation,
+            outputGradient: outputGradient, output: tape.output, activationDerivative: tape.activationDerivative,
+            needsParameterGradients: needsParameterGradients, needsInputGradient: needsInputGradient)
     }
 
     // MARK: - Parameters
@@ -206,7 +187,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
         rows: Int,
         input: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>?,
-        preActivation: UnsafeMutablePointer<Float>?
+        activationDerivative: UnsafeMutablePointer<Float>?
     ) {
         guard rows > 0, let input, let output else { return }
         weight.withUnsafeBufferPointer { weightBuffer in
@@ -216,7 +197,7 @@ public struct Dense: Sendable, Equatable, ParameterContainer {
                     input: input, inputStride: 0,
                     weight: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
                     activation: activation,
-                    output: output, preActivation: preActivation)
+                    output: output, activationDerivative: activationDerivative)
             }
         }
     }

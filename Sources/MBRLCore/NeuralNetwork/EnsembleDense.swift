@@ -117,9 +117,9 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
         public let input: Matrix
         /// The output, `[E * B, out]`.
         public let output: Matrix
-        /// The values before the activation, `[E * B, out]`, kept only when the activation's
-        /// derivative needs them.
-        public let preActivation: Matrix?
+        /// The activation's derivative at each pre-activation value, `[E * B, out]`, kept only
+        /// when it cannot be read from the output (`Activation.backwardNeedsPreActivation`).
+        public let activationDerivative: Matrix?
         /// Whether one input was broadcast to every member.
         public let isBroadcast: Bool
         /// The rows per member, `B`.
@@ -170,37 +170,17 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
             throw MBRLError.shapeMismatch(
                 "the output gradient is \(outputGradient.shapeText), expected \(tape.output.shapeText)")
         }
-        let preActivationGradient = try activation.backward(
-            outputGradient: outputGradient, output: tape.output, preActivation: tape.preActivation)
+        try activation.validateKeptDerivative(tape.activationDerivative, output: tape.output)
         guard rows > 0 else {
             return (needsParameterGradients ? [Matrix(rows: weight.rows, columns: outputSize), Matrix(rows: memberCount, columns: outputSize)] : [],
                     needsInputGradient ? Matrix(rows: 0, columns: inputSize) : nil)
         }
-        var weightGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: weight.rows, columns: outputSize) : nil
-        var biasGradient: Matrix? = needsParameterGradients ? Matrix.unfilled(rows: memberCount, columns: outputSize) : nil
-        var inputGradient = needsInputGradient ? Matrix.unfilled(rows: expectedInputRows, columns: inputSize) : nil
-        DenseKernels.withOptionalMutableBuffer(&weightGradient) { weightGradientPointer in
-            DenseKernels.withOptionalMutableBuffer(&biasGradient) { biasGradientPointer in
-                DenseKernels.withOptionalMutableBuffer(&inputGradient) { inputGradientPointer in
-                    tape.input.withUnsafeBufferPointer { inputBuffer in
-                        weight.withUnsafeBufferPointer { weightBuffer in
-                            preActivationGradient.withUnsafeBufferPointer { gradientBuffer in
-                                DenseKernels.backward(
-                                    count: memberCount, rows: rows, inputSize: inputSize, outputSize: outputSize,
-                                    input: inputBuffer.baseAddress!, inputStride: tape.isBroadcast ? 0 : rows * inputSize,
-                                    weight: weightBuffer.baseAddress!,
-                                    preActivationGradient: gradientBuffer.baseAddress!,
-                                    weightGradient: weightGradientPointer,
-                                    biasGradient: biasGradientPointer,
-                                    inputGradient: inputGradientPointer)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard let weightGradient, let biasGradient else { return ([], inputGradient) }
-        return ([weightGradient, biasGradient], inputGradient)
+        return DenseKernels.gradients(
+            count: memberCount, rows: rows, inputSize: inputSize, outputSize: outputSize,
+            input: tape.input, inputStride: tape.isBroadcast ? 0 : rows * inputSize, inputGradientRows: expectedInputRows,
+            weight: weight, activation: activation,
+            outputGradient: outputGradient, output: tape.output, activationDerivative: tape.activationDerivative,
+            needsParameterGradients: needsParameterGradients, needsInputGradient: needsInputGradient)
     }
 
     // MARK: - Parameters
@@ -249,7 +229,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
                 apply(rows: rows, input: inputBuffer.baseAddress, broadcast: broadcast,
-                      output: outputBuffer.baseAddress, preActivation: nil)
+                      output: outputBuffer.baseAddress, activationDerivative: nil)
             }
         }
         return output
@@ -257,17 +237,17 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
 
     private func trainingForward(_ input: Matrix, rows: Int, broadcast: Bool) -> (output: Matrix, tape: Tape) {
         var output = Matrix.unfilled(rows: memberCount * rows, columns: outputSize)
-        var preActivation = activation.backwardNeedsPreActivation
+        var activationDerivative = activation.backwardNeedsPreActivation
             ? Matrix.unfilled(rows: memberCount * rows, columns: outputSize) : nil
         output.withUnsafeMutableBufferPointer { outputBuffer in
             input.withUnsafeBufferPointer { inputBuffer in
-                DenseKernels.withOptionalMutableBuffer(&preActivation) { prePointer in
+                DenseKernels.withOptionalMutableBuffer(&activationDerivative) { derivativePointer in
                     apply(rows: rows, input: inputBuffer.baseAddress, broadcast: broadcast,
-                          output: outputBuffer.baseAddress, preActivation: prePointer)
+                          output: outputBuffer.baseAddress, activationDerivative: derivativePointer)
                 }
             }
         }
-        return (output, Tape(input: input, output: output, preActivation: preActivation,
+        return (output, Tape(input: input, output: output, activationDerivative: activationDerivative,
                              isBroadcast: broadcast, batchSize: rows))
     }
 
@@ -279,7 +259,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
         input: UnsafePointer<Float>?,
         broadcast: Bool,
         output: UnsafeMutablePointer<Float>?,
-        preActivation: UnsafeMutablePointer<Float>?
+        activationDerivative: UnsafeMutablePointer<Float>?
     ) {
         guard rows > 0, let input, let output else { return }
         weight.withUnsafeBufferPointer { weightBuffer in
@@ -289,7 +269,7 @@ public struct EnsembleDense: Sendable, Equatable, ParameterContainer {
                     input: input, inputStride: broadcast ? 0 : rows * inputSize,
                     weight: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
                     activation: activation,
-                    output: output, preActivation: preActivation)
+                    output: output, activationDerivative: activationDerivative)
             }
         }
     }

@@ -247,13 +247,13 @@ public struct EnsembleMLP: Sendable, Equatable, ParameterContainer {
             for index in 0..<(layers.count - 1) {
                 let destination = scratch + (index % 2) * memberRows * width
                 layers[index].apply(rows: rows, input: current, broadcast: currentIsBroadcast,
-                                    output: destination, preActivation: nil)
+                                    output: destination, activationDerivative: nil)
                 current = UnsafePointer(destination)
                 currentIsBroadcast = false
             }
             output.withUnsafeMutableBufferPointer { outputBuffer in
                 layers[layers.count - 1].apply(rows: rows, input: current, broadcast: currentIsBroadcast,
-                                               output: outputBuffer.baseAddress, preActivation: nil)
+                                               output: outputBuffer.baseAddress, activationDerivative: nil)
             }
         }
         return output

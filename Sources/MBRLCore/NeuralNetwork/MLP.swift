@@ -90,11 +90,11 @@ public struct MLP: Sendable, Equatable, ParameterContainer {
             var current = inputBuffer.baseAddress!
             for index in 0..<(layers.count - 1) {
                 let destination = scratch + (index % 2) * rows * width
-                layers[index].apply(rows: rows, input: current, output: destination, preActivation: nil)
+                layers[index].apply(rows: rows, input: current, output: destination, activationDerivative: nil)
                 current = UnsafePointer(destination)
             }
             output.withUnsafeMutableBufferPointer { outputBuffer in
-                layers[layers.count - 1].apply(rows: rows, input: current, output: outputBuffer.baseAddress, preActivation: nil)
+                layers[layers.count - 1].apply(rows: rows, input: current, output: outputBuffer.baseAddress, activationDerivative: nil)
             }
         }
         return output

@@ -110,14 +110,9 @@ extension Activation {
         case .relu:
             Self.scale(gradient, source, output, count) { x, _ in zero.replacing(with: one, where: x .> zero) }
         case .leakyReLU(let slope):
-            Self.scale(gradient, source, output, count) { x, _ in
-                Vector(repeating: slope).replacing(with: one, where: x .>= zero)
-            }
+            Self.scale(gradient, source, output, count) { x, _ in VectorMath.leakyReLUDerivative(x, slope: slope) }
         case .silu:
-            Self.scale(gradient, source, output, count) { x, _ in
-                let s = VectorMath.sigmoid(x)
-                return s * VectorMath.multiplyAdd(x, one - s, one)
-            }
+            Self.scale(gradient, source, output, count) { x, _ in VectorMath.siluValueAndDerivative(x).derivative }
         case .tanh:
             Self.scale(gradient, source, output, count) { x, y in
                 let t = y ?? VectorMath.tanh(x)
@@ -129,9 +124,10 @@ extension Activation {
                 return s * (one - s)
             }
         case .elu(let alpha):
+            // With alpha > 0 the sign of y is the sign of x, so y alone serves (`source` is then
+            // y when x was not kept); with alpha <= 0 x is always given.
             Self.scale(gradient, source, output, count) { x, y in
-                let negative = (y ?? VectorMath.elu(x, alpha: alpha)) + Vector(repeating: alpha)
-                return negative.replacing(with: one, where: (y ?? x) .> zero)
+                VectorMath.eluDerivative(x, output: y ?? VectorMath.elu(x, alpha: alpha), alpha: alpha)
             }
         case .softplus:
             Self.scale(gradient, source, output, count) { x, _ in VectorMath.sigmoid(x) }

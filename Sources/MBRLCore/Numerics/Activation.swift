@@ -73,7 +73,9 @@ public enum Activation: Sendable, Equatable, Hashable {
     /// Whether the derivative can be computed from the output alone (no pre-activation kept).
     public var derivativeNeedsOnlyOutput: Bool {
         switch self {
-        case .identity, .relu, .tanh, .sigmoid, .leakyReLU: return true
+        case .identity, .relu, .tanh, .sigmoid: return true
+        // The output tells the sign of the input only for a positive slope or alpha.
+        case .leakyReLU(let slope): return slope > 0
         case .elu(let alpha): return alpha > 0
         case .silu, .softplus: return false
         }

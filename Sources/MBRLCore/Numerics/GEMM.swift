@@ -26,7 +26,8 @@
 /// that depend only on `k`, each summed in increasing `k`), whatever the thread count and
 /// timing, so `threads: 1` and `threads: 8` give identical bits; a row of `C` is also the same
 /// whether its product is computed in one call or split over several. Products of less than about
-/// 4 MFLOP run on the calling thread. The operands must not overlap `c` or `preActivation`.
+/// 1 MFLOP run on the calling thread. The operands must not overlap `c`, `preActivation` or
+/// `activationDerivative`.
 public enum GEMM {
     /// The number of worker threads used when a call does not say: the number of active cores.
     public static var defaultThreadCount: Int { ProcessInfoCores.activeCount }
@@ -40,7 +41,10 @@ public enum GEMM {
     ///   - bias: `n` values added to every row, or `nil`.
     ///   - activation: applied to every output entry after the bias.
     ///   - preActivation: when not `nil`, also receives the value before the activation
-    ///     (same leading dimension `ldc`), as backward passes need it.
+    ///     (same leading dimension `ldc`).
+    ///   - activationDerivative: when not `nil`, also receives the activation's derivative at
+    ///     that value (same leading dimension `ldc`), as backward passes need it; the same bits
+    ///     as `Activation.multiplyByDerivative` multiplies by.
     ///   - threads: the number of threads; rows are split over them in a fixed partition so the
     ///     result does not depend on timing.
     public static func multiply(
@@ -52,6 +56,7 @@ public enum GEMM {
         bias: UnsafePointer<Float>? = nil,
         activation: Activation = .identity,
         preActivation: UnsafeMutablePointer<Float>? = nil,
+        activationDerivative: UnsafeMutablePointer<Float>? = nil,
         threads: Int? = nil
     ) {
         multiplyBatched(
@@ -60,12 +65,14 @@ public enum GEMM {
             b: b, ldb: ldb, strideB: 0, transposeB: transposeB,
             c: c, ldc: ldc, strideC: 0,
             accumulate: accumulate, bias: bias, strideBias: 0,
-            activation: activation, preActivation: preActivation, threads: threads)
+            activation: activation, preActivation: preActivation,
+            activationDerivative: activationDerivative, threads: threads)
     }
 
     /// `count` independent multiplications with the same sizes, as an ensemble of `count`
     /// members runs them: problem `i` uses `a + i * strideA`, `b + i * strideB`,
-    /// `c + i * strideC` (and `preActivation + i * strideC`), `bias + i * strideBias`.
+    /// `c + i * strideC` (and `preActivation`, `activationDerivative` `+ i * strideC`),
+    /// `bias + i * strideBias`.
     ///
     /// The problems and their rows are spread over the threads together; each problem's result
     /// is bit-identical to a `multiply` call on it.
@@ -79,6 +86,7 @@ public enum GEMM {
         bias: UnsafePointer<Float>? = nil, strideBias: Int = 0,
         activation: Activation = .identity,
         preActivation: UnsafeMutablePointer<Float>? = nil,
+        activationDerivative: UnsafeMutablePointer<Float>? = nil,
         threads: Int? = nil
     ) {
         precondition(count >= 0 && m >= 0 && n >= 0 && k >= 0, "GEMM sizes must be non-negative")
@@ -103,7 +111,8 @@ public enum GEMM {
                     right: right, strideDirect: strideB, stridePacked: packedFloats,
                     c: c, ldc: ldc, strideC: strideC,
                     accumulate: accumulate, bias: bias, strideBias: strideBias,
-                    activation: activation, preActivation: preActivation),
+                    activation: activation, preActivation: preActivation,
+                    activationDerivative: activationDerivative),
                 threads: threadCount)
         }
 
@@ -132,6 +141,7 @@ public enum GEMM {
         bias: UnsafePointer<Float>? = nil,
         activation: Activation = .identity,
         preActivation: UnsafeMutablePointer<Float>? = nil,
+        activationDerivative: UnsafeMutablePointer<Float>? = nil,
         threads: Int? = nil
     ) {
         precondition(member >= 0 && member < packedB.count, "GEMM: member \(member) of a packed operand with \(packedB.count)")
@@ -139,7 +149,8 @@ public enum GEMM {
             count: 1, m: m, a: a, lda: lda, strideA: 0, transposeA: transposeA,
             packedB: packedB, firstMember: member,
             c: c, ldc: ldc, strideC: 0, accumulate: accumulate, bias: bias, strideBias: 0,
-            activation: activation, preActivation: preActivation, threads: threads)
+            activation: activation, preActivation: preActivation,
+            activationDerivative: activationDerivative, threads: threads)
     }
 
     /// `packedB.count` multiplications, problem `i` with member `i` of `packedB`:
@@ -154,13 +165,15 @@ public enum GEMM {
         bias: UnsafePointer<Float>? = nil, strideBias: Int = 0,
         activation: Activation = .identity,
         preActivation: UnsafeMutablePointer<Float>? = nil,
+        activationDerivative: UnsafeMutablePointer<Float>? = nil,
         threads: Int? = nil
     ) {
         multiplyPacked(
             count: packedB.count, m: m, a: a, lda: lda, strideA: strideA, transposeA: transposeA,
             packedB: packedB, firstMember: 0,
             c: c, ldc: ldc, strideC: strideC, accumulate: accumulate, bias: bias, strideBias: strideBias,
-            activation: activation, preActivation: preActivation, threads: threads)
+            activation: activation, preActivation: preActivation,
+            activationDerivative: activationDerivative, threads: threads)
     }
 
     private static func multiplyPacked(
@@ -169,7 +182,8 @@ public enum GEMM {
         packedB: PackedRightOperand, firstMember: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int,
         accumulate: Bool, bias: UnsafePointer<Float>?, strideBias: Int,
-        activation: Activation, preActivation: UnsafeMutablePointer<Float>?, threads: Int?
+        activation: Activation, preActivation: UnsafeMutablePointer<Float>?,
+        activationDerivative: UnsafeMutablePointer<Float>?, threads: Int?
     ) {
         let n = packedB.columns, k = packedB.depth
         precondition(m >= 0, "GEMM sizes must be non-negative")
@@ -189,7 +203,8 @@ public enum GEMM {
                     right: right, strideDirect: 0, stridePacked: packedB.memberStride,
                     c: c, ldc: ldc, strideC: strideC,
                     accumulate: accumulate, bias: bias, strideBias: strideBias,
-                    activation: activation, preActivation: preActivation),
+                    activation: activation, preActivation: preActivation,
+                    activationDerivative: activationDerivative),
                 threads: threads ?? defaultThreadCount)
         }
     }

@@ -24,6 +24,7 @@ struct GEMMBatch {
     var strideBias: Int
     var activation: Activation
     var preActivation: UnsafeMutablePointer<Float>?
+    var activationDerivative: UnsafeMutablePointer<Float>? = nil
 }
 
 /// Shares a value that holds pointers with the workers of `concurrentPerform`; the workers
@@ -199,6 +200,7 @@ enum GEMMDriver {
             bias: batch.bias.map { $0 + problem * batch.strideBias },
             activation: batch.activation,
             preActivation: batch.preActivation.map { $0 + problem * batch.strideC },
+            activationDerivative: batch.activationDerivative.map { $0 + problem * batch.strideC },
             partition: partition, scratch: scratch)
     }
 
@@ -215,6 +217,7 @@ enum GEMMDriver {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         accumulate: Bool, bias: UnsafePointer<Float>?, activation: Activation,
         preActivation: UnsafeMutablePointer<Float>?,
+        activationDerivative: UnsafeMutablePointer<Float>?,
         partition: GEMMPartition, scratch: Scratch
     ) {
         let sliverRows = GEMMMicrokernel.rows
@@ -278,6 +281,7 @@ enum GEMMDriver {
                                 c: c + sliverStart * ldc + firstColumn, ldc: ldc, addsToC: accumulate || !isFirst,
                                 bias: panelBias,
                                 preActivation: isLast ? preActivation.map { $0 + sliverStart * ldc + firstColumn } : nil,
+                                derivative: isLast ? activationDerivative.map { $0 + sliverStart * ldc + firstColumn } : nil,
                                 activation: isLast ? activation : nil)
                             sliverStart += sliverRows
                         }

@@ -199,40 +199,108 @@ enum VectorMath {
 /// for each activation with the function inlined (closures passed to the loops were not).
 protocol VectorFunction {
     func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float>
+    /// `f(x)` and `f'(x)` lane by lane, the derivative with exactly the bits
+    /// `Activation.multiplyByDerivative` multiplies by (given `x` and `y = f(x)`).
+    func valueAndDerivative(_ x: SIMD16<Float>) -> (value: SIMD16<Float>, derivative: SIMD16<Float>)
 }
 
 extension VectorMath {
     struct Identity: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { x }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            (x, Vector(repeating: 1))
+        }
     }
 
     struct ReLU: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            let zero = Vector(repeating: 0)
+            return (VectorMath.relu(x), zero.replacing(with: Vector(repeating: 1), where: x .> zero))
+        }
     }
 
     struct LeakyReLU: VectorFunction {
         let slope: Float
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.leakyReLU(x, slope: slope) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            (VectorMath.leakyReLU(x, slope: slope), VectorMath.leakyReLUDerivative(x, slope: slope))
+        }
     }
 
     struct SiLU: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            VectorMath.siluValueAndDerivative(x)
+        }
     }
 
     struct Tanh: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            let t = VectorMath.tanh(x)
+            return (t, Vector(repeating: 1) - t * t)
+        }
     }
 
     struct Sigmoid: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            let s = VectorMath.sigmoid(x)
+            return (s, s * (Vector(repeating: 1) - s))
+        }
     }
 
     struct ELU: VectorFunction {
         let alpha: Float
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.elu(x, alpha: alpha) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            let y = VectorMath.elu(x, alpha: alpha)
+            return (y, VectorMath.eluDerivative(x, output: y, alpha: alpha))
+        }
     }
 
     struct Softplus: VectorFunction {
         @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
+        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+            (VectorMath.softplus(x), VectorMath.sigmoid(x))
+        }
+    }
+}
+
+// MARK: - Derivatives shared by the backward pass and the GEMM epilogue
+
+extension VectorMath {
+    /// `silu(x) = x * s` and `silu'(x) = s * (1 + x * (1 - s))` with `s = sigmoid(x)` computed
+    /// once.
+    @inline(__always)
+    static func siluValueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        let one = Vector(repeating: 1)
+        let s = sigmoid(x)
+        return (x * s, s * multiplyAdd(x, one - s, one))
+    }
+
+    /// 1 for `x >= 0`, `slope` otherwise.
+    @inline(__always)
+    static func leakyReLUDerivative(_ x: Vector, slope: Float) -> Vector {
+        Vector(repeating: slope).replacing(with: Vector(repeating: 1), where: x .>= Vector(repeating: 0))
+    }
+
+    /// ELU's derivative from `x` and its output `y = elu(x)`: 1 where `x > 0`, `y + alpha`
+    /// elsewhere.
+    @inline(__always)
+    static func eluDerivative(_ x: Vector, output y: Vector, alpha: Float) -> Vector {
+        (y + Vector(repeating: alpha)).replacing(with: Vector(repeating: 1), where: x .> Vector(repeating: 0))
+    }
+}
+
+// MARK: - Buffers
+
+extension VectorMath {
+    /// `result[i] = a[i] * b[i]` for `i` in `0..<count` (`result` may be `a` or `b`).
+    @inline(__always)
+    static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                         into result: UnsafeMutablePointer<Float>, count: Int) {
+        for index in 0..<count { result[index] = a[index] * b[index] }
     }
 }
