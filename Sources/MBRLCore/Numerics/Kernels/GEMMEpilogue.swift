@@ -60,56 +60,101 @@ enum GEMMEpilogue {
             UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
         }
 
+        /// The loop for `function`: the plain one, or the one that also keeps the derivative
+        /// (separate loops, so the plain one stays as small as before derivatives existed).
         @inline(__always)
         func store<Function: VectorFunction>(_ function: Function) {
+            if derivative != nil {
+                storeKeepingDerivative(function)
+            } else {
+                storeValues(function)
+            }
+        }
+
+        @inline(__always)
+        private func storeValues<Function: VectorFunction>(_ function: Function) {
             let fullColumns = columns & ~15
             let remainder = columns - fullColumns
             for row in 0..<rows {
                 let sums = tile + row * GEMMMicrokernel.tileStride
                 let destination = c + row * ldc
                 let preRow = preActivation.map { $0 + row * ldc }
-                let derivativeRow = derivative.map { $0 + row * ldc }
                 var column = 0
                 while column < fullColumns {
-                    var value = Self.load(sums + column)
-                    if addsToC { value = Self.load(destination + column) + value }
-                    if let bias { value += Self.load(bias + column) }
+                    let value = sum(sums + column, destination + column, bias.map { $0 + column })
                     if let preRow { Self.store(value, preRow + column) }
-                    if let derivativeRow {
-                        let (result, slope) = function.valueAndDerivative(value)
-                        Self.store(slope, derivativeRow + column)
-                        Self.store(result, destination + column)
-                    } else {
-                        Self.store(function(value), destination + column)
-                    }
+                    Self.store(function(value), destination + column)
                     column += 16
                 }
                 if remainder > 0 {
-                    var value = Self.load(sums + fullColumns)
-                    if addsToC {
-                        var old = Vector()
-                        for lane in 0..<remainder { old[lane] = destination[fullColumns + lane] }
-                        value = old + value
-                    }
-                    if let bias {
-                        var biasValues = Vector()
-                        for lane in 0..<remainder { biasValues[lane] = bias[fullColumns + lane] }
-                        value += biasValues
-                    }
+                    let value = partialSum(sums + fullColumns, destination + fullColumns, bias.map { $0 + fullColumns }, remainder)
                     if let preRow {
                         for lane in 0..<remainder { preRow[fullColumns + lane] = value[lane] }
                     }
-                    let result: Vector
-                    if let derivativeRow {
-                        let slope: Vector
-                        (result, slope) = function.valueAndDerivative(value)
-                        for lane in 0..<remainder { derivativeRow[fullColumns + lane] = slope[lane] }
-                    } else {
-                        result = function(value)
-                    }
+                    let result = function(value)
                     for lane in 0..<remainder { destination[fullColumns + lane] = result[lane] }
                 }
             }
+        }
+
+        @inline(__always)
+        private func storeKeepingDerivative<Function: VectorFunction>(_ function: Function) {
+            let fullColumns = columns & ~15
+            let remainder = columns - fullColumns
+            for row in 0..<rows {
+                let sums = tile + row * GEMMMicrokernel.tileStride
+                let destination = c + row * ldc
+                let preRow = preActivation.map { $0 + row * ldc }
+                let derivativeRow = derivative.unsafelyUnwrapped + row * ldc
+                var column = 0
+                while column < fullColumns {
+                    let value = sum(sums + column, destination + column, bias.map { $0 + column })
+                    if let preRow { Self.store(value, preRow + column) }
+                    let (result, slope) = function.valueAndDerivative(value)
+                    Self.store(slope, derivativeRow + column)
+                    Self.store(result, destination + column)
+                    column += 16
+                }
+                if remainder > 0 {
+                    let value = partialSum(sums + fullColumns, destination + fullColumns, bias.map { $0 + fullColumns }, remainder)
+                    if let preRow {
+                        for lane in 0..<remainder { preRow[fullColumns + lane] = value[lane] }
+                    }
+                    let (result, slope) = function.valueAndDerivative(value)
+                    for lane in 0..<remainder {
+                        derivativeRow[fullColumns + lane] = slope[lane]
+                        destination[fullColumns + lane] = result[lane]
+                    }
+                }
+            }
+        }
+
+        /// `(C + sums) + bias` for 16 full lanes (the terms present as configured).
+        @inline(__always)
+        private func sum(_ sums: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>,
+                         _ bias: UnsafePointer<Float>?) -> Vector {
+            var value = Self.load(sums)
+            if addsToC { value = Self.load(destination) + value }
+            if let bias { value += Self.load(bias) }
+            return value
+        }
+
+        /// The same for the first `lanes` lanes of a partial vector, the rest zero.
+        @inline(__always)
+        private func partialSum(_ sums: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>,
+                                _ bias: UnsafePointer<Float>?, _ lanes: Int) -> Vector {
+            var value = Self.load(sums)
+            if addsToC {
+                var old = Vector()
+                for lane in 0..<lanes { old[lane] = destination[lane] }
+                value = old + value
+            }
+            if let bias {
+                var biasValues = Vector()
+                for lane in 0..<lanes { biasValues[lane] = bias[lane] }
+                value += biasValues
+            }
+            return value
         }
     }
 }
