@@ -91,13 +91,24 @@ struct GEMMRightPanels {
                     if validColumns < width { (targetRow + validColumns).update(repeating: 0, count: width - validColumns) }
                 }
             } else {
-                // B(p, j) = b[j * ldb + p]: transpose in blocks of 64 depth rows so the
-                // strided writes stay in L1.
+                // B(p, j) = b[j * ldb + p]: transpose in blocks of 64 depth rows so that the
+                // source rows being read stay in L1. Groups of 16 columns are gathered into one
+                // vector per depth row and stored whole; the columns after the last full group
+                // are written one by one.
                 let block = 64
+                let fullGroups = validColumns / 16
                 var rowStart = 0
                 while rowStart < depth {
                     let rowEnd = min(depth, rowStart + block)
-                    for column in 0..<validColumns {
+                    for group in 0..<fullGroups {
+                        let source = b + (firstColumn + group * 16) * ldb
+                        for row in rowStart..<rowEnd {
+                            var values = SIMD16<Float>()
+                            for lane in 0..<16 { values[lane] = source[lane * ldb + row] }
+                            UnsafeMutableRawPointer(target + row * width + group * 16).storeBytes(of: values, as: SIMD16<Float>.self)
+                        }
+                    }
+                    for column in (fullGroups * 16)..<validColumns {
                         let source = b + (firstColumn + column) * ldb
                         for row in rowStart..<rowEnd { target[row * width + column] = source[row] }
                     }
