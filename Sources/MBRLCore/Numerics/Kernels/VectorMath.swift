@@ -25,7 +25,7 @@ enum VectorMath {
     /// `a * b + c`, with one rounding (FMA) when the build targets a CPU with FMA (`MBRL_FMA`,
     /// set by native release builds); otherwise (portable and debug builds) a multiply and an
     /// add, since a fused multiply-add would be a slow library call.
-    @inline(__always)
+    @_transparent
     static func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
         #if MBRL_FMA
         c.addingProduct(a, b)
@@ -41,7 +41,7 @@ enum VectorMath {
     /// may call `sqrtf`, so it compiles to sixteen scalar square roots. With the negative lanes
     /// clamped first (`max`, which keeps NaN) the compiler knows no lane can set `errno` and
     /// emits one vector square root.
-    @inline(__always)
+    @_transparent
     static func squareRootOfNonNegative(_ x: Vector) -> Vector {
         var result = Vector()
         for lane in 0..<Vector.scalarCount { result[lane] = max(x[lane], 0).squareRoot() }
@@ -49,7 +49,7 @@ enum VectorMath {
     }
 
     /// `|x|` (clears the sign bit).
-    @inline(__always)
+    @_transparent
     static func absoluteValue(_ x: Vector) -> Vector {
         unsafeBitCast(unsafeBitCast(x, to: Bits.self) & Bits(repeating: 0x7FFF_FFFF), to: Vector.self)
     }
@@ -60,7 +60,7 @@ enum VectorMath {
     /// Relative error about 1e-7 where the result is a normal `Float` (Cephes `expf`:
     /// `2^n * e^r` with `|r| <= ln2 / 2`; `2^n` applied in two steps so that it never leaves
     /// the normal range before the final, single rounding).
-    @inline(__always)
+    @_transparent
     static func expOfNonPositive(_ x: Vector) -> Vector {
         let zero = Vector(repeating: 0)
         let clamped = pointwiseMax(pointwiseMin(x, zero), Vector(repeating: expLowerLimit))
@@ -88,7 +88,7 @@ enum VectorMath {
     }
 
     /// `exp(x) - 1` for `x <= 0`, accurate to a few ulp near 0 (no cancellation).
-    @inline(__always)
+    @_transparent
     static func expMinusOneOfNonPositive(_ x: Vector) -> Vector {
         // Taylor series to x^8 on [-0.5, 0]: the first omitted term is below 1.4e-8 relative.
         var p = Vector(repeating: 1.0 / 40320)
@@ -104,7 +104,7 @@ enum VectorMath {
     }
 
     /// `log(1 + y)` for `y` in `[0, 1]`, accurate to a few ulp also for tiny `y`.
-    @inline(__always)
+    @_transparent
     static func logOnePlusOfUnitInterval(_ y: Vector) -> Vector {
         let one = Vector(repeating: 1)
         let u = one + y
@@ -136,7 +136,7 @@ enum VectorMath {
     }
 
     /// `1 / (1 + exp(-x))`, computed from `exp(-|x|)` so that it never overflows.
-    @inline(__always)
+    @_transparent
     static func sigmoid(_ x: Vector) -> Vector {
         let e = expOfNonPositive(-absoluteValue(x))
         let positive = Vector(repeating: 1) / (Vector(repeating: 1) + e)
@@ -144,14 +144,14 @@ enum VectorMath {
     }
 
     /// `x * sigmoid(x)`.
-    @inline(__always)
+    @_transparent
     static func silu(_ x: Vector) -> Vector {
         x * sigmoid(x)
     }
 
     /// `tanh(x)`: Cephes' odd polynomial below `|x| = 0.625`, `(1 - e) / (1 + e)` with
     /// `e = exp(-2|x|)` above.
-    @inline(__always)
+    @_transparent
     static func tanh(_ x: Vector) -> Vector {
         let magnitude = absoluteValue(x)
         let s = x * x
@@ -169,27 +169,27 @@ enum VectorMath {
     }
 
     /// `x` for `x > 0`, `alpha * (exp(x) - 1)` otherwise.
-    @inline(__always)
+    @_transparent
     static func elu(_ x: Vector, alpha: Float) -> Vector {
         let negative = Vector(repeating: alpha) * expMinusOneOfNonPositive(x)
         return negative.replacing(with: x, where: x .> Vector(repeating: 0))
     }
 
     /// `log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))`.
-    @inline(__always)
+    @_transparent
     static func softplus(_ x: Vector) -> Vector {
         let tail = logOnePlusOfUnitInterval(expOfNonPositive(-absoluteValue(x)))
         return pointwiseMax(x, Vector(repeating: 0)) + tail
     }
 
     /// `max(0, x)`, with the scalar definition's results for `-0` and NaN (both give 0).
-    @inline(__always)
+    @_transparent
     static func relu(_ x: Vector) -> Vector {
         Vector(repeating: 0).replacing(with: x, where: x .> Vector(repeating: 0))
     }
 
     /// `x` for `x >= 0`, `slope * x` otherwise.
-    @inline(__always)
+    @_transparent
     static func leakyReLU(_ x: Vector, slope: Float) -> Vector {
         (x * Vector(repeating: slope)).replacing(with: x, where: x .>= Vector(repeating: 0))
     }
@@ -206,15 +206,15 @@ protocol VectorFunction {
 
 extension VectorMath {
     struct Identity: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { x }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { x }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (x, Vector(repeating: 1))
         }
     }
 
     struct ReLU: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let zero = Vector(repeating: 0)
             return (VectorMath.relu(x), zero.replacing(with: Vector(repeating: 1), where: x .> zero))
         }
@@ -222,30 +222,30 @@ extension VectorMath {
 
     struct LeakyReLU: VectorFunction {
         let slope: Float
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.leakyReLU(x, slope: slope) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.leakyReLU(x, slope: slope) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (VectorMath.leakyReLU(x, slope: slope), VectorMath.leakyReLUDerivative(x, slope: slope))
         }
     }
 
     struct SiLU: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             VectorMath.siluValueAndDerivative(x)
         }
     }
 
     struct Tanh: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let t = VectorMath.tanh(x)
             return (t, Vector(repeating: 1) - t * t)
         }
     }
 
     struct Sigmoid: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let s = VectorMath.sigmoid(x)
             return (s, s * (Vector(repeating: 1) - s))
         }
@@ -253,16 +253,16 @@ extension VectorMath {
 
     struct ELU: VectorFunction {
         let alpha: Float
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.elu(x, alpha: alpha) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.elu(x, alpha: alpha) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let y = VectorMath.elu(x, alpha: alpha)
             return (y, VectorMath.eluDerivative(x, output: y, alpha: alpha))
         }
     }
 
     struct Softplus: VectorFunction {
-        @inline(__always) func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
-        @inline(__always) func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
+        @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
+        @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (VectorMath.softplus(x), VectorMath.sigmoid(x))
         }
     }
@@ -273,7 +273,7 @@ extension VectorMath {
 extension VectorMath {
     /// `silu(x) = x * s` and `silu'(x) = s * (1 + x * (1 - s))` with `s = sigmoid(x)` computed
     /// once.
-    @inline(__always)
+    @_transparent
     static func siluValueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
         let one = Vector(repeating: 1)
         let s = sigmoid(x)
@@ -281,14 +281,14 @@ extension VectorMath {
     }
 
     /// 1 for `x >= 0`, `slope` otherwise.
-    @inline(__always)
+    @_transparent
     static func leakyReLUDerivative(_ x: Vector, slope: Float) -> Vector {
         Vector(repeating: slope).replacing(with: Vector(repeating: 1), where: x .>= Vector(repeating: 0))
     }
 
     /// ELU's derivative from `x` and its output `y = elu(x)`: 1 where `x > 0`, `y + alpha`
     /// elsewhere.
-    @inline(__always)
+    @_transparent
     static func eluDerivative(_ x: Vector, output y: Vector, alpha: Float) -> Vector {
         (y + Vector(repeating: alpha)).replacing(with: Vector(repeating: 1), where: x .> Vector(repeating: 0))
     }
@@ -298,7 +298,7 @@ extension VectorMath {
 
 extension VectorMath {
     /// `result[i] = a[i] * b[i]` for `i` in `0..<count` (`result` may be `a` or `b`).
-    @inline(__always)
+    @_transparent
     static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                          into result: UnsafeMutablePointer<Float>, count: Int) {
         for index in 0..<count { result[index] = a[index] * b[index] }
