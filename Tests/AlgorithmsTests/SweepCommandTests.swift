@@ -287,10 +287,12 @@ struct SweepCommandTests {
         let target = slurmDirectory.appendingPathComponent("runs/horizon=10_sequenceCount=1000/seed0")
         let deadline = Date().addingTimeInterval(300)
         var requeuedAfter = 0
+        var requeuedAt = Date()
         while Date() < deadline {
             let episodes = file(target.appendingPathComponent("events.jsonl")).split(separator: "\n").count
             if episodes >= 3 && FileManager.default.fileExists(atPath: target.appendingPathComponent("checkpoint.mbrl").path) {
                 requeuedAfter = episodes
+                requeuedAt = Date()
                 let answer = slurm(["scontrol", "requeue", "\(job)_6"])
                 #expect(answer.isEmpty, "scontrol requeue: \(answer)")
                 break
@@ -303,10 +305,15 @@ struct SweepCommandTests {
         try #require(requeuedAfter > 0, "run 6 never reached 3 episodes: \(statusNow)")
         #expect(requeuedAfter < 9, "killed after \(requeuedAfter) episode lines")
 
-        // Wait for every run; a requeued task waits for its begin time, so move that to now.
+        // Wait for every run; a requeued task waits for its begin time, so move that to now, but
+        // not in the first seconds: slurmd revokes the killed run's credential with a time stamp
+        // in whole seconds, and a restart allocated within that second is refused ("Killing
+        // non-startable batch job: Job credential revoked"), which ends the task for good.
         var status = ""
         while Date() < deadline {
-            _ = slurm(["scontrol", "update", "jobid=\(job)_6", "StartTime=now"])
+            if Date().timeIntervalSince(requeuedAt) > 3 {
+                _ = slurm(["scontrol", "update", "jobid=\(job)_6", "StartTime=now"])
+            }
             status = try mbrlRun(["sweep", "status", slurmDirectory.path]).output
             if status.contains("\n8 done\n") { break }
             Thread.sleep(forTimeInterval: 1)
