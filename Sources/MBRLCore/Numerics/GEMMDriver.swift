@@ -55,9 +55,11 @@ final class GEMMTaskCounter: @unchecked Sendable {
 enum GEMMDriver {
     /// Below this much work a call stays on the calling thread.
     static let parallelFlopThreshold = 1.0e6
-    /// Below this many floats to pack, B is packed on the calling thread (waking a worker costs
-    /// tens of microseconds in a virtual machine, about as long as packing a million floats).
-    static let parallelPackThreshold = 1 << 20
+    /// Below this many floats to pack, B is packed on the calling thread: a plain copy, and a
+    /// transpose (gathers, about ten times the time per float). The spinning workers answer in
+    /// about a microsecond, the time to copy some hundred thousand floats.
+    static let parallelPackThreshold = 1 << 18
+    static let parallelTransposedPackThreshold = 1 << 15
 
     /// Per-worker scratch: a zero-padded copy of a partial sliver of A and the kernel's tile of sums.
     struct Scratch {
@@ -113,7 +115,8 @@ enum GEMMDriver {
         let panelsPerProblem = panelCount - firstPanel
         guard panelsPerProblem > 0, count > 0 else { return }
         let units = panelsPerProblem * count
-        let workers = stridePacked * count < parallelPackThreshold ? 1 : min(max(threads, 1), units, maximumParts)
+        let threshold = transposeB ? parallelTransposedPackThreshold : parallelPackThreshold
+        let workers = stridePacked * count < threshold ? 1 : min(max(threads, 1), units, maximumParts)
         let shared = GEMMUncheckedSendable(value: (b, destination))
         let packUnits: @Sendable (Range<Int>) -> Void = { range in
             let (b, destination) = shared.value
