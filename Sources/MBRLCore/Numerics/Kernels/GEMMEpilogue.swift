@@ -61,29 +61,31 @@ enum GEMMEpilogue {
         }
 
         /// The loop for `function`: the plain one, or the one that also keeps the derivative
-        /// (separate loops, so the plain one stays as small as before derivatives existed).
+        /// (separate specialisations, so the plain one stays as small as before derivatives
+        /// existed and inlines its activation).
         @inline(__always)
         func store<Function: VectorFunction>(_ function: Function) {
             if derivative != nil {
-                storeKeepingDerivative(function)
+                storeLoop(KeepingDerivative(function: function))
             } else {
-                storeValues(function)
+                storeLoop(ValuesOnly(function: function))
             }
         }
 
         @inline(__always)
-        private func storeValues<Function: VectorFunction>(_ function: Function) {
+        private func storeLoop<Output: TileOutput>(_ output: Output) {
             let fullColumns = columns & ~15
             let remainder = columns - fullColumns
             for row in 0..<rows {
                 let sums = tile + row * GEMMMicrokernel.tileStride
                 let destination = c + row * ldc
                 let preRow = preActivation.map { $0 + row * ldc }
+                let derivativeRow = derivative.map { $0 + row * ldc }
                 var column = 0
                 while column < fullColumns {
                     let value = sum(sums + column, destination + column, bias.map { $0 + column })
                     if let preRow { Self.store(value, preRow + column) }
-                    Self.store(function(value), destination + column)
+                    Self.store(output.apply(value, derivative: derivativeRow.map { $0 + column }, lanes: 16), destination + column)
                     column += 16
                 }
                 if remainder > 0 {
@@ -91,40 +93,8 @@ enum GEMMEpilogue {
                     if let preRow {
                         for lane in 0..<remainder { preRow[fullColumns + lane] = value[lane] }
                     }
-                    let result = function(value)
+                    let result = output.apply(value, derivative: derivativeRow.map { $0 + fullColumns }, lanes: remainder)
                     for lane in 0..<remainder { destination[fullColumns + lane] = result[lane] }
-                }
-            }
-        }
-
-        @inline(__always)
-        private func storeKeepingDerivative<Function: VectorFunction>(_ function: Function) {
-            let fullColumns = columns & ~15
-            let remainder = columns - fullColumns
-            for row in 0..<rows {
-                let sums = tile + row * GEMMMicrokernel.tileStride
-                let destination = c + row * ldc
-                let preRow = preActivation.map { $0 + row * ldc }
-                let derivativeRow = derivative.unsafelyUnwrapped + row * ldc
-                var column = 0
-                while column < fullColumns {
-                    let value = sum(sums + column, destination + column, bias.map { $0 + column })
-                    if let preRow { Self.store(value, preRow + column) }
-                    let (result, slope) = function.valueAndDerivative(value)
-                    Self.store(slope, derivativeRow + column)
-                    Self.store(result, destination + column)
-                    column += 16
-                }
-                if remainder > 0 {
-                    let value = partialSum(sums + fullColumns, destination + fullColumns, bias.map { $0 + fullColumns }, remainder)
-                    if let preRow {
-                        for lane in 0..<remainder { preRow[fullColumns + lane] = value[lane] }
-                    }
-                    let (result, slope) = function.valueAndDerivative(value)
-                    for lane in 0..<remainder {
-                        derivativeRow[fullColumns + lane] = slope[lane]
-                        destination[fullColumns + lane] = result[lane]
-                    }
                 }
             }
         }
@@ -156,5 +126,39 @@ enum GEMMEpilogue {
             }
             return value
         }
+    }
+}
+
+/// What the epilogue stores for a vector of values besides the pre-activation.
+private protocol TileOutput {
+    /// The activation of `value`; also stores its derivative's first `lanes` lanes at
+    /// `derivative` when this output keeps it.
+    func apply(_ value: SIMD16<Float>, derivative: UnsafeMutablePointer<Float>?, lanes: Int) -> SIMD16<Float>
+}
+
+/// The activation only.
+private struct ValuesOnly<Function: VectorFunction>: TileOutput {
+    let function: Function
+
+    @inline(__always)
+    func apply(_ value: SIMD16<Float>, derivative: UnsafeMutablePointer<Float>?, lanes: Int) -> SIMD16<Float> {
+        function(value)
+    }
+}
+
+/// The activation and its derivative, computed together (`VectorFunction.valueAndDerivative`).
+private struct KeepingDerivative<Function: VectorFunction>: TileOutput {
+    let function: Function
+
+    @inline(__always)
+    func apply(_ value: SIMD16<Float>, derivative: UnsafeMutablePointer<Float>?, lanes: Int) -> SIMD16<Float> {
+        let (result, slope) = function.valueAndDerivative(value)
+        let destination = derivative.unsafelyUnwrapped
+        if lanes == 16 {
+            UnsafeMutableRawPointer(destination).storeBytes(of: slope, as: SIMD16<Float>.self)
+        } else {
+            for lane in 0..<lanes { destination[lane] = slope[lane] }
+        }
+        return result
     }
 }
