@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// The backward pass from the derivative a layer's forward pass kept gives the bits of the
+    /// backward pass from the pre-activations; a missing or misshapen derivative is refused.
+    @Test func backwardFromTheKeptDerivativeMatchesBackwardFromThePreActivations() throws {
+        var generator = RandomGenerator(seed: 14)
+        let input = TestData.uniform(33, 6, scale: 2, generator: &generator)
+        for (activation, _) in TestData.activations {
+            let layer = try Dense(inputSize: 6, outputSize: 37, activation: activation, generator: &generator)
+            let (output, tape) = try layer.forward(input)
+            let upstream = TestData.uniform(33, 37, generator: &generator)
+            let preActivation = input.matmul(layer.weight).addingRow(layer.bias.values)
+            let fromKept = try activation.backward(outputGradient: upstream, output: output, keptDerivative: tape.activationDerivative)
+            let fromInput = try activation.backward(outputGradient: upstream, output: output, preActivation: preActivation)
+            #expect(fromKept.values.map(\.bitPattern) == fromInput.values.map(\.bitPattern), "\(activation.name)")
+        }
+        let (output, tape) = try Dense(inputSize: 6, outputSize: 4, activation: .silu, generator: &generator).forward(input)
+        #expect(throws: MBRLError.self) { _ = try Activation.silu.backward(outputGradient: output, output: output, keptDerivative: nil) }
+        let wrongShape = Matrix(rows: 2, columns: 4)
+        #expect(throws: MBRLError.self) {
+            _ = try Activation.silu.backward(outputGradient: output, output: output, keptDerivative: wrongShape)
+        }
+        #expect(tape.activationDerivative != nil)
+    }
+
     @Test func shapeErrorsThrow() throws {
         var generator = RandomGenerator(seed: 13)
         let layer = try Dense(inputSize: 3, outputSize: 2, generator: &generator)
