@@ -99,8 +99,6 @@ extension Activation {
     ) {
         precondition(preActivation != nil || (derivativeNeedsOnlyOutput && output != nil),
                      "multiplyByDerivative: \(name) needs the pre-activation values")
-        typealias Vector = SIMD16<Float>
-        let zero = Vector(repeating: 0), one = Vector(repeating: 1)
         // `x` when given, otherwise `y`; the cases that can take `y` use it whenever it is given
         // (and only its sign, or `y` itself, when `x` is missing).
         let source = preActivation ?? output.unsafelyUnwrapped
@@ -108,21 +106,15 @@ extension Activation {
         case .identity:
             return
         case .relu:
-            Self.scale(gradient, source, output, count) { x, _ in zero.replacing(with: one, where: x .> zero) }
+            Self.scale(gradient, source, output, count) { x, _ in VectorMath.reluDerivative(x) }
         case .leakyReLU(let slope):
             Self.scale(gradient, source, output, count) { x, _ in VectorMath.leakyReLUDerivative(x, slope: slope) }
         case .silu:
             Self.scale(gradient, source, output, count) { x, _ in VectorMath.siluValueAndDerivative(x).derivative }
         case .tanh:
-            Self.scale(gradient, source, output, count) { x, y in
-                let t = y ?? VectorMath.tanh(x)
-                return one - t * t
-            }
+            Self.scale(gradient, source, output, count) { x, y in VectorMath.tanhDerivative(output: y ?? VectorMath.tanh(x)) }
         case .sigmoid:
-            Self.scale(gradient, source, output, count) { x, y in
-                let s = y ?? VectorMath.sigmoid(x)
-                return s * (one - s)
-            }
+            Self.scale(gradient, source, output, count) { x, y in VectorMath.sigmoidDerivative(output: y ?? VectorMath.sigmoid(x)) }
         case .elu(let alpha):
             // With alpha > 0 the sign of y is the sign of x, so y alone serves (`source` is then
             // y when x was not kept); with alpha <= 0 x is always given.

@@ -215,8 +215,7 @@ extension VectorMath {
     struct ReLU: VectorFunction {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
-            let zero = Vector(repeating: 0)
-            return (VectorMath.relu(x), zero.replacing(with: Vector(repeating: 1), where: x .> zero))
+            (VectorMath.relu(x), VectorMath.reluDerivative(x))
         }
     }
 
@@ -239,7 +238,7 @@ extension VectorMath {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.tanh(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let t = VectorMath.tanh(x)
-            return (t, Vector(repeating: 1) - t * t)
+            return (t, VectorMath.tanhDerivative(output: t))
         }
     }
 
@@ -247,7 +246,7 @@ extension VectorMath {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.sigmoid(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let s = VectorMath.sigmoid(x)
-            return (s, s * (Vector(repeating: 1) - s))
+            return (s, VectorMath.sigmoidDerivative(output: s))
         }
     }
 
@@ -278,6 +277,24 @@ extension VectorMath {
         let one = Vector(repeating: 1)
         let s = sigmoid(x)
         return (x * s, s * multiplyAdd(x, one - s, one))
+    }
+
+    /// 1 for `x > 0`, 0 otherwise (also from the output `y = relu(x)`, which has the same sign).
+    @_transparent
+    static func reluDerivative(_ x: Vector) -> Vector {
+        Vector(repeating: 0).replacing(with: Vector(repeating: 1), where: x .> Vector(repeating: 0))
+    }
+
+    /// `1 - t^2` from the output `t = tanh(x)`.
+    @_transparent
+    static func tanhDerivative(output t: Vector) -> Vector {
+        Vector(repeating: 1) - t * t
+    }
+
+    /// `s (1 - s)` from the output `s = sigmoid(x)`.
+    @_transparent
+    static func sigmoidDerivative(output s: Vector) -> Vector {
+        s * (Vector(repeating: 1) - s)
     }
 
     /// 1 for `x >= 0`, `slope` otherwise.
