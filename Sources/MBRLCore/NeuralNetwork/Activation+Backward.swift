@@ -126,10 +126,9 @@ extension Activation {
         }
     }
 
-    /// `gradient = upstream * f'(x)` over `count` entries: each range copies its slice of
-    /// `upstream` and scales it in place with `multiplyByDerivative` while it is in cache; the
-    /// ranges are split over the GEMM worker threads when there are many entries (every entry
-    /// is computed the same way in any range, so the split changes no result).
+    /// `gradient = upstream * f'(x)` over `count` entries, by ranges split over the GEMM worker
+    /// threads when there are many entries (every entry is computed the same way in any range,
+    /// so the split changes no result).
     private func multiplyByDerivativeInParallel(
         _ gradient: UnsafeMutablePointer<Float>, upstream: UnsafePointer<Float>,
         preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>, count: Int
@@ -137,15 +136,8 @@ extension Activation {
         let shared = GEMMUncheckedSendable(value: (gradient, upstream, preActivation, output))
         GEMMDriver.forEachVectorRange(count: count, work: count) { range in
             let (gradient, upstream, preActivation, output) = shared.value
-            // Slices of 4,096 entries: copied and scaled while in L1.
-            var sliceStart = range.lowerBound
-            while sliceStart < range.upperBound {
-                let sliceEnd = min(range.upperBound, sliceStart + 4096)
-                (gradient + sliceStart).update(from: upstream + sliceStart, count: sliceEnd - sliceStart)
-                multiplyByDerivative(gradient + sliceStart, preActivation: preActivation.map { $0 + sliceStart },
-                                     output: output + sliceStart, count: sliceEnd - sliceStart)
-                sliceStart = sliceEnd
-            }
+            multiplyByDerivative(upstream + range.lowerBound, preActivation: preActivation.map { $0 + range.lowerBound },
+                                 output: output + range.lowerBound, into: gradient + range.lowerBound, count: range.count)
         }
     }
 }

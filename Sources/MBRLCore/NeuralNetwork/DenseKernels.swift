@@ -93,9 +93,8 @@ enum DenseKernels {
                                 VectorMath.multiply(upstream + offset, derivative + offset, into: gradient + offset,
                                                     count: columns.count)
                             } else {
-                                (gradient + offset).update(from: upstream + offset, count: columns.count)
-                                activation.multiplyByDerivative(gradient + offset, preActivation: nil, output: output + offset,
-                                                                count: columns.count)
+                                activation.multiplyByDerivative(upstream + offset, preActivation: nil, output: output + offset,
+                                                                into: gradient + offset, count: columns.count)
                             }
                             rowGradient = UnsafePointer(gradient + offset)
                         } else {

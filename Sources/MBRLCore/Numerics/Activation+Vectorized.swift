@@ -97,60 +97,88 @@ extension Activation {
         _ gradient: UnsafeMutablePointer<Float>,
         preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>?, count: Int
     ) {
+        multiplyByDerivative(UnsafePointer(gradient), preActivation: preActivation, output: output,
+                             into: gradient, count: count)
+    }
+
+    /// `gradient = upstream * f'(x)` over `count` values, 16 lanes at a time, with the bits of
+    /// the in-place `multiplyByDerivative(_:preActivation:output:count:)`; `gradient` may be
+    /// `upstream` itself.
+    ///
+    /// - Parameters:
+    ///   - upstream: `dL/dy`, `[count]`.
+    ///   - preActivation: `x`, `[count]`; needed unless `derivativeNeedsOnlyOutput`.
+    ///   - output: `y = f(x)`, `[count]`, or `nil`; tanh, sigmoid and elu use it when given
+    ///     (otherwise they recompute it from `x`).
+    ///   - gradient: receives `dL/dx`, `[count]`.
+    ///   - count: the number of values.
+    public func multiplyByDerivative(
+        _ upstream: UnsafePointer<Float>,
+        preActivation: UnsafePointer<Float>?, output: UnsafePointer<Float>?,
+        into gradient: UnsafeMutablePointer<Float>, count: Int
+    ) {
         precondition(preActivation != nil || (derivativeNeedsOnlyOutput && output != nil),
                      "multiplyByDerivative: \(name) needs the pre-activation values")
         // `x` when given, otherwise `y`; the cases that can take `y` use it whenever it is given
-        // (and only its sign, or `y` itself, when `x` is missing).
+        // (and only its sign, or `y` itself, when `x` is missing). With alpha > 0 the sign of an
+        // ELU's y is the sign of x; with alpha <= 0 x is always given.
         let source = preActivation ?? output.unsafelyUnwrapped
         switch self {
         case .identity:
-            return
-        case .relu:
-            Self.scale(gradient, source, output, count) { x, _ in VectorMath.reluDerivative(x) }
-        case .leakyReLU(let slope):
-            Self.scale(gradient, source, output, count) { x, _ in VectorMath.leakyReLUDerivative(x, slope: slope) }
-        case .silu:
-            Self.scale(gradient, source, output, count) { x, _ in VectorMath.siluValueAndDerivative(x).derivative }
-        case .tanh:
-            Self.scale(gradient, source, output, count) { x, y in VectorMath.tanhDerivative(output: y ?? VectorMath.tanh(x)) }
-        case .sigmoid:
-            Self.scale(gradient, source, output, count) { x, y in VectorMath.sigmoidDerivative(output: y ?? VectorMath.sigmoid(x)) }
-        case .elu(let alpha):
-            // With alpha > 0 the sign of y is the sign of x, so y alone serves (`source` is then
-            // y when x was not kept); with alpha <= 0 x is always given.
-            Self.scale(gradient, source, output, count) { x, y in
-                VectorMath.eluDerivative(x, output: y ?? VectorMath.elu(x, alpha: alpha), alpha: alpha)
-            }
-        case .softplus:
-            Self.scale(gradient, source, output, count) { x, _ in VectorMath.sigmoid(x) }
+            if gradient != UnsafeMutablePointer(mutating: upstream) { gradient.update(from: upstream, count: count) }
+        case .relu: Self.scale(upstream, source, output, gradient, count, VectorMath.ReLU())
+        case .leakyReLU(let slope): Self.scale(upstream, source, output, gradient, count, VectorMath.LeakyReLU(slope: slope))
+        case .silu: Self.scale(upstream, source, output, gradient, count, VectorMath.SiLU())
+        case .tanh: Self.scale(upstream, source, output, gradient, count, VectorMath.Tanh())
+        case .sigmoid: Self.scale(upstream, source, output, gradient, count, VectorMath.Sigmoid())
+        case .elu(let alpha): Self.scale(upstream, source, output, gradient, count, VectorMath.ELU(alpha: alpha))
+        case .softplus: Self.scale(upstream, source, output, gradient, count, VectorMath.Softplus())
         }
     }
 
-    /// `gradient[i] *= derivative(x[i], y[i])` over full and partial (zero-padded) vectors;
-    /// `derivative` receives `y` only when `output` is not `nil`.
+    /// `gradient[i] = upstream[i] * f'(x[i], y[i])` over full and partial (zero-padded)
+    /// vectors; the derivative receives `y` only when `output` is not `nil`. Specialised per
+    /// function type so the derivative is inlined (a closure here was called per vector).
     @inline(__always)
-    private static func scale(
-        _ gradient: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ output: UnsafePointer<Float>?,
-        _ count: Int, _ derivative: (SIMD16<Float>, SIMD16<Float>?) -> SIMD16<Float>
+    private static func scale<Function: VectorFunction>(
+        _ upstream: UnsafePointer<Float>, _ source: UnsafePointer<Float>, _ output: UnsafePointer<Float>?,
+        _ gradient: UnsafeMutablePointer<Float>, _ count: Int, _ function: Function
     ) {
         typealias Vector = SIMD16<Float>
+        @inline(__always)
         func load(_ pointer: UnsafePointer<Float>, _ start: Int, _ lanes: Int) -> Vector {
             if lanes == 16 { return UnsafeRawPointer(pointer + start).loadUnaligned(as: Vector.self) }
             var vector = Vector()
             for lane in 0..<lanes { vector[lane] = pointer[start + lane] }
             return vector
         }
-        var start = 0
-        while start < count {
-            let lanes = min(16, count - start)
-            let factor = derivative(load(source, start, lanes), output.map { load($0, start, lanes) })
-            let result = load(gradient, start, lanes) * factor
+        @inline(__always)
+        func store(_ result: Vector, _ start: Int, _ lanes: Int) {
             if lanes == 16 {
                 UnsafeMutableRawPointer(gradient + start).storeBytes(of: result, as: Vector.self)
             } else {
                 for lane in 0..<lanes { gradient[start + lane] = result[lane] }
             }
-            start += 16
+        }
+        let fullCount = count & ~15
+        var start = 0
+        if let output {
+            while start < fullCount {
+                let factor = function.derivative(load(source, start, 16), output: load(output, start, 16))
+                store(load(upstream, start, 16) * factor, start, 16)
+                start += 16
+            }
+        } else {
+            while start < fullCount {
+                let factor = function.derivative(load(source, start, 16), output: nil)
+                store(load(upstream, start, 16) * factor, start, 16)
+                start += 16
+            }
+        }
+        if start < count {
+            let lanes = count - start
+            let factor = function.derivative(load(source, start, lanes), output: output.map { load($0, start, lanes) })
+            store(load(upstream, start, lanes) * factor, start, lanes)
         }
     }
 }

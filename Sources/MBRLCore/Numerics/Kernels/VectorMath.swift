@@ -202,6 +202,10 @@ protocol VectorFunction {
     /// `f(x)` and `f'(x)` lane by lane, the derivative with exactly the bits
     /// `Activation.multiplyByDerivative` multiplies by (given `x` and `y = f(x)`).
     func valueAndDerivative(_ x: SIMD16<Float>) -> (value: SIMD16<Float>, derivative: SIMD16<Float>)
+    /// `f'` lane by lane from `x` (the pre-activation, or the output where the derivative
+    /// needs only its sign or value) and, when given, the output `y = f(x)`: what
+    /// `Activation.multiplyByDerivative` multiplies by.
+    func derivative(_ x: SIMD16<Float>, output y: SIMD16<Float>?) -> SIMD16<Float>
 }
 
 extension VectorMath {
@@ -210,12 +214,18 @@ extension VectorMath {
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (x, Vector(repeating: 1))
         }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            Vector(repeating: 1)
+        }
     }
 
     struct ReLU: VectorFunction {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.relu(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (VectorMath.relu(x), VectorMath.reluDerivative(x))
+        }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.reluDerivative(x)
         }
     }
 
@@ -225,12 +235,18 @@ extension VectorMath {
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (VectorMath.leakyReLU(x, slope: slope), VectorMath.leakyReLUDerivative(x, slope: slope))
         }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.leakyReLUDerivative(x, slope: slope)
+        }
     }
 
     struct SiLU: VectorFunction {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.silu(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             VectorMath.siluValueAndDerivative(x)
+        }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.siluValueAndDerivative(x).derivative
         }
     }
 
@@ -240,6 +256,9 @@ extension VectorMath {
             let t = VectorMath.tanh(x)
             return (t, VectorMath.tanhDerivative(output: t))
         }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.tanhDerivative(output: y ?? VectorMath.tanh(x))
+        }
     }
 
     struct Sigmoid: VectorFunction {
@@ -247,6 +266,9 @@ extension VectorMath {
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             let s = VectorMath.sigmoid(x)
             return (s, VectorMath.sigmoidDerivative(output: s))
+        }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.sigmoidDerivative(output: y ?? VectorMath.sigmoid(x))
         }
     }
 
@@ -257,12 +279,18 @@ extension VectorMath {
             let y = VectorMath.elu(x, alpha: alpha)
             return (y, VectorMath.eluDerivative(x, output: y, alpha: alpha))
         }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.eluDerivative(x, output: y ?? VectorMath.elu(x, alpha: alpha), alpha: alpha)
+        }
     }
 
     struct Softplus: VectorFunction {
         @_transparent func callAsFunction(_ x: Vector) -> Vector { VectorMath.softplus(x) }
         @_transparent func valueAndDerivative(_ x: Vector) -> (value: Vector, derivative: Vector) {
             (VectorMath.softplus(x), VectorMath.sigmoid(x))
+        }
+        @_transparent func derivative(_ x: Vector, output y: Vector?) -> Vector {
+            VectorMath.sigmoid(x)
         }
     }
 }
