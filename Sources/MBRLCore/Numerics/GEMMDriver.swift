@@ -53,8 +53,6 @@ final class GEMMTaskCounter: @unchecked Sendable {
 
 /// The blocked, multi-threaded loops around the microkernels.
 enum GEMMDriver {
-    /// Below this much work a call stays on the calling thread.
-    static let parallelFlopThreshold = 1.0e6
     /// Below this many floats to pack, B is packed on the calling thread: a plain copy, and a
     /// transpose (gathers, about ten times the time per float). The spinning workers answer in
     /// about a microsecond, the time to copy some hundred thousand floats.
@@ -84,8 +82,8 @@ enum GEMMDriver {
         guard batch.count > 0, batch.m > 0, batch.n > 0 else { return }
         let partition = GEMMPartition(rows: batch.m, columns: batch.n, depth: batch.k)
         let taskCount = partition.taskCount * batch.count
-        let flops = 2.0 * Double(batch.m) * Double(batch.n) * Double(batch.k) * Double(batch.count)
-        let workers = flops < parallelFlopThreshold ? 1 : min(max(threads, 1), taskCount, maximumParts)
+        let flops = partition.kernelFlops * Double(batch.count)
+        let workers = flops < GEMMPartition.parallelFlops ? 1 : min(max(threads, 1), taskCount, maximumParts)
         let scratchFloats = Scratch.floatCount(partition)
         if workers == 1 {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchFloats) { buffer in
