@@ -123,6 +123,40 @@ import Testing
         }
     }
 
+    @Test func outOfPlaceDerivativeHasTheBitsOfTheInPlaceOne() {
+        var generator = RandomGenerator(seed: 11)
+        // 1,003 values: full vectors and a partial last one.
+        let inputs = (0..<1003).map { _ in generator.nextUniformFloat(in: -12, 12) }
+        let upstream = (0..<inputs.count).map { _ in generator.nextUniformFloat(in: -2, 2) }
+        for activation in Self.activations + [.leakyReLU(negativeSlope: -0.3), .elu(alpha: -0.5)] {
+            let outputs = inputs.map { activation.value($0) }
+            inputs.withUnsafeBufferPointer { x in
+                outputs.withUnsafeBufferPointer { y in
+                    var variants: [(String, UnsafePointer<Float>?, UnsafePointer<Float>?)] = [
+                        ("x and y", x.baseAddress, y.baseAddress), ("x only", x.baseAddress, nil)]
+                    if activation.derivativeNeedsOnlyOutput { variants.append(("y only", nil, y.baseAddress)) }
+                    for (label, pre, post) in variants {
+                        var inPlace = upstream
+                        inPlace.withUnsafeMutableBufferPointer {
+                            activation.multiplyByDerivative($0.baseAddress!, preActivation: pre, output: post, count: $0.count)
+                        }
+                        var outOfPlace = [Float](repeating: .nan, count: upstream.count)
+                        let source = upstream
+                        source.withUnsafeBufferPointer { source in
+                            outOfPlace.withUnsafeMutableBufferPointer {
+                                activation.multiplyByDerivative(source.baseAddress!, preActivation: pre, output: post,
+                                                                into: $0.baseAddress!, count: $0.count)
+                            }
+                        }
+                        #expect(source == upstream, "\(activation.name) (\(label)): the upstream gradient changed")
+                        let same = zip(inPlace, outOfPlace).allSatisfy { $0.bitPattern == $1.bitPattern }
+                        #expect(same, "\(activation.name) (\(label)): out of place differs from in place")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func blockFormLeavesGapsAlone() {
         var buffer = (0..<(5 * 23)).map { Float($0) * 0.1 - 5 }
         let original = buffer

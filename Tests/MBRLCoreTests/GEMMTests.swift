@@ -214,6 +214,9 @@ private let allActivations: [Activation] = [
             GEMMCase(m: 37, n: 530, k: 300, transposeB: true, useBias: true, activation: .tanh, generator: &generator),
             GEMMCase(m: 130, n: 130, k: 700, transposeA: true, transposeB: true, padding: 1, generator: &generator),
             GEMMCase(m: 605, n: 45, k: 150, padding: 2, useBias: true, activation: .sigmoid, generator: &generator),
+            // Narrow products (a value head, a weight gradient of one), cut into row tasks.
+            GEMMCase(m: 512, n: 1, k: 256, useBias: true, generator: &generator),
+            GEMMCase(m: 256, n: 2, k: 256, transposeA: true, generator: &generator),
         ]
         for testCase in cases {
             let single = testCase.run(threads: 1)
