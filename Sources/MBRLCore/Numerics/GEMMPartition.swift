@@ -33,7 +33,7 @@ struct GEMMPartition: Sendable {
     var taskCount: Int { rowTaskCount * columnTaskCount }
 
     /// The floating-point work the kernels do for one multiplication, padding included.
-    var kernelFlops: Double { 2.0 * Double(rows) * Double(paddedColumns) * Double(depth) }
+    let kernelFlops: Double
 
     static let sliverRows = GEMMMicrokernel.rows
     /// Slivers that share one panel of B in L1 before the next panel (`GEMMDriver.runBlock`).
@@ -64,6 +64,7 @@ struct GEMMPartition: Sendable {
         let panelWidth = GEMMMicrokernel.wideColumns
         let (panelCount, lastPanelWidth) = GEMMRightPanels.layout(columns: columns)
         paddedColumns = panelCount == 0 ? 0 : (panelCount - 1) * panelWidth + lastPanelWidth
+        kernelFlops = 2.0 * Double(rows) * Double(paddedColumns) * Double(depth)
         panelsPerCacheBlock = max(1, Self.cacheBlockFloats / (max(depthBlock, 1) * panelWidth))
 
         let slivers = max(1, (rows + Self.sliverRows - 1) / Self.sliverRows)
@@ -79,7 +80,7 @@ struct GEMMPartition: Sendable {
         sliversPerTask = min(max(sliversPerTask, 1), slivers)
         // A narrow C (one panel, such as a value head's single column) worth running in
         // parallel: at least a few row tasks, since its columns cannot be split.
-        if panels == 1, 2.0 * Double(rows) * Double(paddedColumns) * Double(depth) >= Self.parallelFlops {
+        if panels == 1, kernelFlops >= Self.parallelFlops {
             sliversPerTask = min(sliversPerTask, (slivers + Self.minimumNarrowTasks - 1) / Self.minimumNarrowTasks)
         }
         rowsPerTask = sliversPerTask * Self.sliverRows
